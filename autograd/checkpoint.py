@@ -1,0 +1,90 @@
+"""Parameter files: `.npz` archives keyed by stable parameter names.
+
+Layout: `param/<name>` holds a parameter's value, `state/<name>/<key>` an
+entry of its optimizer state, `extra/<key>` anything the caller adds (epoch,
+RNG state...). Loading never unpickles (`allow_pickle=False`), checks the
+whole file against the graph before it changes anything, and writing goes to
+a temporary file that replaces the old one only when complete.
+"""
+
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from .errors import CheckpointError
+
+
+def atomic_savez(path, arrays):
+    """Write `arrays` to `path` as .npz so that a crash leaves the old file intact."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def read_npz(path):
+    """All arrays of an .npz file as a dict, with a clear error if unreadable."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise CheckpointError(f"parameter file {path!s} does not exist") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        raise CheckpointError(f"parameter file {path!s} is not a readable .npz archive: {e}") from None
+
+
+def save_parameters(path, parameters, extra=None):
+    arrays = {}
+    for p in parameters:
+        arrays[f"param/{p.name}"] = p.value
+        for key, value in p.state.items():
+            arrays[f"state/{p.name}/{key}"] = np.asarray(value)
+    for key, value in (extra or {}).items():
+        arrays[f"extra/{key}"] = np.asarray(value)
+    atomic_savez(path, arrays)
+
+
+def load_parameters(path, parameters):
+    """Load values and optimizer state into `parameters`; return the extras.
+
+    Every check runs before any parameter changes, so a file that does not fit
+    leaves the graph exactly as it was.
+    """
+    arrays = read_npz(path)
+    by_name = {p.name: p for p in parameters}
+    in_file = {key[len("param/"):] for key in arrays if key.startswith("param/")}
+    missing = sorted(set(by_name) - in_file)
+    unknown = sorted(in_file - set(by_name))
+    if missing or unknown:
+        raise CheckpointError(
+            f"parameter file {path!s} does not fit the graph: "
+            f"missing from the file {missing or 'none'}; in the file but not in the graph {unknown or 'none'}"
+        )
+    for name, p in by_name.items():
+        stored = arrays[f"param/{name}"]
+        if stored.shape != p.value.shape:
+            raise CheckpointError(
+                f"parameter '{name}' has shape {p.value.shape} in the graph but {stored.shape} "
+                f"in the file {path!s}"
+            )
+        if stored.dtype.kind != "f":
+            raise CheckpointError(f"parameter '{name}' in {path!s} has non-float dtype {stored.dtype}")
+    for name, p in by_name.items():
+        p.value[...] = arrays[f"param/{name}"]
+        prefix = f"state/{name}/"
+        p.state = {k[len(prefix):]: v.copy() for k, v in arrays.items() if k.startswith(prefix)}
+        for key, value in p.state.items():
+            if value.dtype.kind == "f":
+                p.state[key] = value.astype(p.value.dtype)
+    return {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}

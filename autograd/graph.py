@@ -1,0 +1,281 @@
+"""A graph: the nodes below one or more roots, their schedule, and the passes.
+
+The schedule (a topological order) is computed once, when the graph is made,
+and reused at every step. Forward runs it in order. Backward runs it in
+reverse: every node receives one addend from each successor, and since all of
+a node's successors come after it in the order, by the time backward reaches
+a node every addend has arrived; the engine has summed them into dG/df
+(`node.grad`). The node's backward turns dG/df into one addend per input,
+which the engine reduces to the input's shape and adds to that input's sum.
+A parameter, reached last of all its consumers, updates itself.
+"""
+
+import numpy as np
+
+from .errors import AnomalyError, BackwardError, FeedError, GraphError, ShapeError, describe
+from .node import Input, Leaf
+from .optim import SGD
+from .parameter import Parameter
+from .schedule import topological_order
+from .unbroadcast import unbroadcast
+
+
+class Graph:
+    """The part of the wiring that leads to `roots` (usually one loss).
+
+    `rule` is the update rule every parameter uses unless it has its own
+    (default: SGD with lr 0.01). Nodes that lead to no root are not part of
+    the graph; nodes that depend on no parameter (nor on an input that
+    requires a gradient) do no backward work.
+    """
+
+    def __init__(self, *roots, rule=None):
+        if not roots:
+            raise GraphError("a graph needs at least one root node")
+        self.roots = tuple(roots)
+        self.nodes = topological_order(self.roots)
+        self.inputs = [n for n in self.nodes if isinstance(n, Input)]
+        self.parameters = [n for n in self.nodes if isinstance(n, Parameter)]
+        self.computed = [n for n in self.nodes if not isinstance(n, Leaf)]
+        self.leaves = [n for n in self.nodes if isinstance(n, Leaf)]
+        self.rule = rule if rule is not None else SGD()
+        self.detect_anomaly = False
+        self._check_unique_parameter_names()
+        self._keep = None
+        self._ready_for_backward = False
+        self._plan_key = None
+
+    # -- configuration ------------------------------------------------------
+    @property
+    def lr(self):
+        return self.rule.lr
+
+    @lr.setter
+    def lr(self, value):
+        if value < 0:
+            raise ValueError(f"learning rate must be non-negative, got {value}")
+        self.rule.lr = value
+
+    def train(self):
+        """Training mode: dropout drops, batch norm uses batch statistics."""
+        for node in self.nodes:
+            node.training = True
+        return self
+
+    def eval(self):
+        """Evaluation mode: dropout passes through, batch norm uses running statistics."""
+        for node in self.nodes:
+            node.training = False
+        return self
+
+    def parameter(self, name):
+        """The parameter called `name`."""
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(f"no parameter named {name!r}; the graph has {[p.name for p in self.parameters]}")
+
+    def node(self, name):
+        """The node called `name`."""
+        for n in self.nodes:
+            if n.name == name:
+                return n
+        raise KeyError(f"no node named {name!r} in the graph")
+
+    @property
+    def parameter_count(self):
+        return sum(p.value.size for p in self.parameters)
+
+    def _check_unique_parameter_names(self):
+        seen = {}
+        for p in self.parameters:
+            if p.name in seen:
+                raise GraphError(
+                    f"two different parameters are both named '{p.name}'; give them distinct "
+                    "names (parameter files are keyed by name)"
+                )
+            seen[p.name] = p
+
+    # -- forward ------------------------------------------------------------
+    def forward(self, feeds=None, grad=True, **named_feeds):
+        """Run every node in topological order; return the root value(s).
+
+        `feeds` maps Input nodes (or their names) to arrays; keyword
+        arguments feed inputs by name. With `grad=False` (inference) nodes
+        keep no state for backward, and backward is refused until the next
+        forward with gradients.
+        """
+        self._feed(feeds, named_feeds)
+        if self._keep is not grad:
+            for node in self.computed:
+                node.keep = grad
+            self._keep = grad
+        self._ready_for_backward = False
+        node = None
+        try:
+            for node in self.computed:
+                node.value = node.forward(*[i.value for i in node.inputs])
+                if self.detect_anomaly:
+                    _check_finite(node, node.value, "forward value")
+        except GraphError:
+            raise
+        except ValueError as e:  # numpy's shape mismatches are ValueErrors
+            raise ShapeError(f"{describe(node)} failed in forward: {e}") from e
+        except Exception as e:
+            raise GraphError(f"{describe(node)} failed in forward: {type(e).__name__}: {e}") from e
+        self._ready_for_backward = grad
+        if len(self.roots) == 1:
+            return self.roots[0].value
+        return tuple(r.value for r in self.roots)
+
+    __call__ = forward
+
+    def _feed(self, feeds, named_feeds):
+        by_name = {}
+        if feeds:
+            for key, value in feeds.items():
+                by_name[key.name if isinstance(key, Input) else key] = value
+        by_name.update(named_feeds)
+        for inp in self.inputs:
+            if inp.name not in by_name:
+                raise FeedError(
+                    f"input '{inp.name}' was not fed; feed it with graph.forward({{'{inp.name}': array}}) "
+                    f"(the graph's inputs: {[i.name for i in self.inputs]})"
+                )
+            inp.feed(by_name.pop(inp.name))
+        if by_name:
+            raise FeedError(f"fed names that are not inputs of this graph: {sorted(by_name)}")
+
+    # -- backward -----------------------------------------------------------
+    def _plan(self):
+        """Which nodes do backward work, and which inputs need addends."""
+        flags = {}
+        for node in self.nodes:  # inputs come first, so one pass suffices
+            if isinstance(node, Leaf):
+                flags[node] = node.requires_grad
+            else:
+                flags[node] = node.differentiable and any(flags[i] for i in node.inputs)
+        self._flags = flags
+        for node in self.computed:
+            node.needs = tuple(flags[i] for i in node.inputs)
+        self._active = [n for n in reversed(self.nodes) if flags[n]]
+        self._plan_key = tuple(flags[n] for n in self.leaves)
+
+    def backward(self, seed=None, update=True, accumulate=False, keep_addends=False):
+        """Propagate dG/df from the roots to every node that needs it.
+
+        `seed` is dG/droot (default: ones, so G is the sum of the roots).
+        With `update`, each parameter applies its update rule as soon as its
+        gradient is complete; without it, gradients are only computed and left
+        in `param.grad` (summed over calls with `accumulate`, for micro-batches,
+        until `apply_updates()` or `zero_grad()`). `keep_addends` stores on each
+        node the tuple of addends it sent (for diagrams of the gradient flow).
+        """
+        if not self._ready_for_backward:
+            raise BackwardError(
+                "backward needs a fresh forward pass with grad=True: either no forward ran, "
+                "it ran with grad=False, or backward already consumed it"
+            )
+        self._ready_for_backward = False
+        leaf_flags = tuple(n.requires_grad for n in self.leaves)
+        if leaf_flags != self._plan_key:
+            self._plan()
+        for node in self._active:
+            if not (accumulate and isinstance(node, Parameter)):
+                node.grad = None
+            node.addends = None
+        owned = set()
+        self._seed_roots(seed, owned)
+        rule, lr = self.rule, self.rule.lr
+        anomaly = self.detect_anomaly
+        node = None
+        try:
+            for node in self._active:
+                g = node.grad
+                if g is None:
+                    continue
+                if anomaly:
+                    _check_finite(node, g, "gradient dG/df")
+                if node.inputs:
+                    addends = node.backward(g)
+                    if keep_addends:
+                        node.addends = addends
+                    for inp, a, need in zip(node.inputs, addends, node.needs):
+                        if a is None or not need:
+                            continue
+                        if a.shape != inp.value.shape:
+                            a = unbroadcast(a, inp.value.shape)
+                        prev = inp.grad
+                        if prev is None:
+                            inp.grad = a
+                        elif inp in owned:
+                            prev += a
+                        else:
+                            inp.grad = prev + a
+                            owned.add(inp)
+                elif update and isinstance(node, Parameter):
+                    node.update(g, rule, lr)
+        except ShapeError as e:
+            raise ShapeError(f"{describe(node)} sent a wrong-shaped addend in backward: {e}") from None
+        except GraphError:
+            raise
+        except Exception as e:
+            raise GraphError(f"{describe(node)} failed in backward: {type(e).__name__}: {e}") from e
+
+    def _seed_roots(self, seed, owned):
+        seeds = seed if isinstance(seed, (list, tuple)) else [seed] * len(self.roots)
+        for root, s in zip(self.roots, seeds):
+            if not self._flags[root]:
+                continue
+            value = root.value
+            s = np.ones_like(value) if s is None else np.asarray(s, dtype=value.dtype)
+            if s.shape != value.shape:
+                raise ShapeError(f"seed of shape {s.shape} for root '{root.name}' of shape {value.shape}")
+            if root.grad is None:
+                root.grad = s
+            else:  # one root below another: it also receives addends
+                root.grad = root.grad + s
+                owned.add(root)
+
+    def apply_updates(self, zero=True):
+        """Update every parameter from its (accumulated) `grad`."""
+        for p in self.parameters:
+            if p.requires_grad and p.grad is not None:
+                p.update(p.grad, self.rule, self.rule.lr)
+        if zero:
+            self.zero_grad()
+
+    def zero_grad(self):
+        for node in self.nodes:
+            node.grad = None
+
+    def step(self, feeds=None, **named_feeds):
+        """One training step: forward, backward with updates; returns the root value(s)."""
+        out = self.forward(feeds, **named_feeds)
+        self.backward()
+        return out
+
+    # -- saving ---------------------------------------------------------------
+    def save(self, path, extra=None):
+        """Write parameters and optimizer state to `.npz` (atomically)."""
+        from .checkpoint import save_parameters
+
+        save_parameters(path, self.parameters, extra=extra)
+
+    def load(self, path):
+        """Read parameters and optimizer state; returns the file's extra arrays."""
+        from .checkpoint import load_parameters
+
+        return load_parameters(path, self.parameters)
+
+    def __repr__(self):
+        return (
+            f"<Graph roots={[r.name for r in self.roots]} nodes={len(self.nodes)} "
+            f"parameters={len(self.parameters)} ({self.parameter_count} values)>"
+        )
+
+
+def _check_finite(node, array, what):
+    if array is not None and np.asarray(array).dtype.kind in "fc" and not np.all(np.isfinite(array)):
+        raise AnomalyError(f"anomaly: the {what} of {describe(node)} contains NaN or inf")
+

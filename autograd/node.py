@@ -1,0 +1,175 @@
+"""The node protocol.
+
+A node is one operation in the graph. Its value is a numpy array whose first
+axis is the batch (except for reductions to a scalar, such as a loss). To add a
+node type, subclass `Node` and write two methods:
+
+    forward(self, *xs) -> y
+        Compute the output from the input values. Store on `self` whatever
+        backward will need, but only when `self.keep` is true: in inference
+        (`graph.forward(..., grad=False)`) nothing is kept.
+
+    backward(self, g) -> tuple of addends, one per input
+        `g` is dG/df for this node's output f (G is the root, usually the
+        loss), already summed over all successors by the engine. Return the
+        vector-Jacobian products dG/df * df/dx_i, one per input, in input
+        order; `None` for an input that gets no gradient. `self.needs[i]` is
+        false for inputs that need no gradient, so expensive addends can be
+        skipped. An addend may have a broadcast shape: the engine sums it back
+        to the input's shape (broadcasting is undone once, there).
+
+Optionally, `infer_shape(self, *shapes)` returns the output shape from the
+input shapes (None marks the batch axis), so that a mismatch is reported when
+the node is wired rather than at the first forward pass.
+"""
+
+import numpy as np
+
+from . import config
+from .errors import FeedError, GraphError, ShapeError, describe, static_shape
+from .naming import current_scope, make_name
+from .operators import Operators
+
+
+class Node(Operators):
+    """Base class of every node: wiring, naming and the two-method protocol."""
+
+    #: Short operation name shown in diagrams and errors.
+    op = "node"
+    #: Nodes that never pass gradients (argmax, labels...) set this False.
+    differentiable = True
+
+    def __init__(self, *inputs, name=None):
+        self.inputs = tuple(as_node(x) for x in inputs)
+        self.name = make_name(name, self.op)
+        self.scope = current_scope()
+        self.value = None  # output of the last forward pass
+        self.grad = None  # dG/df after the last backward pass
+        self.addends = None  # addends sent to the inputs (kept on request)
+        self.needs = (True,) * len(self.inputs)
+        self.training = True
+        self.keep = True
+        self.shape = self._static_shape()
+
+    # -- the protocol ---------------------------------------------------
+    def forward(self, *xs):
+        raise NotImplementedError(f"{type(self).__name__} has no forward()")
+
+    def backward(self, g):
+        raise NotImplementedError(f"{type(self).__name__} has no backward()")
+
+    def infer_shape(self, *shapes):
+        """Output shape from input shapes, or None when it cannot be told."""
+        return None
+
+    # -- helpers ---------------------------------------------------------
+    @property
+    def is_leaf(self):
+        return not self.inputs
+
+    def _static_shape(self):
+        shapes = [i.shape for i in self.inputs]
+        if any(s is None for s in shapes):
+            return None
+        try:
+            shape = self.infer_shape(*shapes)
+        except ShapeError as e:
+            raise ShapeError(f"{describe(self, values=False)}: {e}") from None
+        return None if shape is None else tuple(shape)
+
+    def __repr__(self):
+        shape = self.value.shape if self.value is not None else self.shape
+        return f"<{type(self).__name__} '{self.name}' shape={shape}>"
+
+    __hash__ = object.__hash__
+
+
+class Leaf(Node):
+    """A node with no inputs whose value is set from outside.
+
+    Only leaves say whether they want a gradient (`requires_grad`); the graph
+    derives it for every other node from its inputs.
+    """
+
+    requires_grad = False
+
+    def forward(self):  # pragma: no cover - leaves are never computed
+        return self.value
+
+    def backward(self, g):
+        return ()
+
+
+class Input(Leaf):
+    """A value fed at every forward pass, such as a batch of images.
+
+    `shape` may use None for axes that vary (the batch axis); `dtype` is the
+    dtype the feed is converted to (floats to the default float dtype, integer
+    labels stay integers). A feed of another kind (floats for integer labels,
+    strings, objects) is refused with an error naming the input.
+    """
+
+    op = "input"
+
+    def __init__(self, name=None, shape=None, dtype=None, requires_grad=False):
+        self._requires_grad = requires_grad
+        self.dtype = np.dtype(dtype) if dtype is not None else config.get_default_dtype()
+        super().__init__(name=name)
+        self.shape = None if shape is None else tuple(shape)
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._requires_grad = bool(flag)
+
+    def feed(self, value):
+        """Check `value` against this input's dtype and shape and store it."""
+        array = np.asarray(value)
+        kind, want = array.dtype.kind, self.dtype.kind
+        if want == "f" and kind not in "fiub" or want in "iu" and kind not in "iu":
+            raise _feed_error(self, array, f"expects {self.dtype} values, got {array.dtype}")
+        if array.dtype != self.dtype:
+            array = array.astype(self.dtype)
+        if self.shape is not None:
+            if len(self.shape) != array.ndim or any(
+                d is not None and d != a for d, a in zip(self.shape, array.shape)
+            ):
+                raise _feed_error(self, array, "has the wrong shape")
+        self.value = array
+
+
+def _feed_error(node, array, what):
+    return FeedError(
+        f"input '{node.name}' (declared shape {static_shape(node.shape)}, dtype {node.dtype}) "
+        f"{what}: fed shape {tuple(array.shape)} {array.dtype}"
+    )
+
+
+class Constant(Leaf):
+    """A fixed array wired into the graph; it gets no gradient."""
+
+    op = "constant"
+
+    def __init__(self, value, name=None):
+        array = np.asarray(value)
+        if array.dtype.kind in "fc" or array.dtype.kind in "iub" and array.ndim == 0:
+            array = array.astype(config.get_default_dtype())
+        super().__init__(name=name)
+        self.value = array
+        self.shape = array.shape
+
+    @property
+    def requires_grad(self):
+        return False
+
+
+def as_node(x):
+    """Wrap a Python number or numpy array as a Constant; pass nodes through."""
+    if isinstance(x, Node):
+        return x
+    if isinstance(x, (int, float, np.ndarray, np.generic, list, tuple)):
+        return Constant(x)
+    raise GraphError(f"cannot use {type(x).__name__} {x!r} as a node input")

@@ -1,0 +1,3 @@
+"""Activation functions."""
+
+from .relu import LeakyReLU, ReLU, leaky_relu, relu

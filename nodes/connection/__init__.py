@@ -1,0 +1,3 @@
+"""Layers with parameters (composites of primitive nodes)."""
+
+from .linear import Linear, init_weight

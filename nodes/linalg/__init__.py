@@ -1,0 +1,3 @@
+"""Linear algebra."""
+
+from .matmul import MatMul, matmul

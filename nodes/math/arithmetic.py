@@ -1,0 +1,171 @@
+"""Elementwise arithmetic with numpy broadcasting: add, sub, mul, div, neg, pow.
+
+Addends are returned in the broadcast output shape; the engine sums them
+back to each input's shape.
+"""
+
+from autograd import Node, ShapeError
+
+
+def broadcast_shape(*shapes):
+    """numpy's broadcast of static shapes, where None (the batch axis) matches anything."""
+    ndim = max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    out = []
+    for dims in zip(*padded):
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            raise ShapeError(f"shapes {' and '.join(map(str, shapes))} do not broadcast")
+        if known:
+            out.append(known.pop())
+        elif None in dims:
+            out.append(None)
+        else:
+            out.append(1)
+    return tuple(out)
+
+
+class Elementwise(Node):
+    """Base of elementwise nodes: the output shape is the inputs' broadcast."""
+
+    def infer_shape(self, *shapes):
+        return broadcast_shape(*shapes)
+
+
+class Add(Elementwise):
+    """f = a + b.   Backward: dG/da = g, dG/db = g."""
+
+    op = "add"
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(Elementwise):
+    """f = a - b.   Backward: dG/da = g, dG/db = -g."""
+
+    op = "sub"
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, g):
+        return g, (-g if self.needs[1] else None)
+
+
+class Mul(Elementwise):
+    """f = a * b.   Backward: dG/da = g * b, dG/db = g * a."""
+
+    op = "mul"
+
+    def forward(self, a, b):
+        if self.keep:
+            self.a, self.b = a, b
+        return a * b
+
+    def backward(self, g):
+        return (g * self.b if self.needs[0] else None), (g * self.a if self.needs[1] else None)
+
+
+class Div(Elementwise):
+    """f = a / b.   Backward: dG/da = g / b, dG/db = -g * a / b^2 = -g * f / b."""
+
+    op = "div"
+
+    def forward(self, a, b):
+        f = a / b
+        if self.keep:
+            self.b, self.f = b, f
+        return f
+
+    def backward(self, g):
+        ga = g / self.b if self.needs[0] else None
+        gb = -g * self.f / self.b if self.needs[1] else None
+        return ga, gb
+
+
+class Neg(Elementwise):
+    """f = -a.   Backward: dG/da = -g."""
+
+    op = "neg"
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, g):
+        return (-g,)
+
+
+class Pow(Elementwise):
+    """f = a ** p for a constant exponent p.   Backward: dG/da = g * p * a^(p-1)."""
+
+    op = "pow"
+
+    def __init__(self, a, exponent, name=None):
+        self.exponent = float(exponent)
+        super().__init__(a, name=name)
+
+    def forward(self, a):
+        if self.keep:
+            self.a = a
+        return a**self.exponent
+
+    def backward(self, g):
+        p = self.exponent
+        return (g * p * self.a ** (p - 1),)
+
+
+class Scale(Elementwise):
+    """f = c * a for a Python number c.   Backward: dG/da = c * g."""
+
+    op = "scale"
+
+    def __init__(self, a, factor, name=None):
+        self.factor = factor
+        super().__init__(a, name=name)
+
+    def forward(self, a):
+        return a * self.factor  # a Python number keeps the array's dtype
+
+    def backward(self, g):
+        return (g * self.factor,)
+
+
+def _is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def add(a, b, name=None):
+    return Add(a, b, name=name)
+
+
+def sub(a, b, name=None):
+    return Sub(a, b, name=name)
+
+
+def mul(a, b, name=None):
+    """a * b; multiplying by a Python number makes one Scale node, not two."""
+    if _is_number(b):
+        return Scale(a, b, name=name)
+    if _is_number(a):
+        return Scale(b, a, name=name)
+    return Mul(a, b, name=name)
+
+
+def div(a, b, name=None):
+    if _is_number(b):
+        return Scale(a, 1.0 / b, name=name)
+    return Div(a, b, name=name)
+
+
+def neg(a, name=None):
+    return Neg(a, name=name)
+
+
+def pow(a, exponent, name=None):
+    if not _is_number(exponent):
+        raise TypeError("pow takes a constant Python number as exponent")
+    return Pow(a, exponent, name=name)
