@@ -1,8 +1,9 @@
 """Parameter files: `.npz` archives keyed by stable parameter names.
 
 Layout: `param/<name>` holds a parameter's value, `state/<name>/<key>` an
-entry of its optimizer state, `extra/<key>` anything the caller adds (epoch,
-RNG state...). Loading never unpickles (`allow_pickle=False`), checks the
+entry of its optimizer state, `buffer/<node>/<key>` a node's non-trained state
+(batch norm's running statistics), `extra/<key>` anything the caller adds
+(epoch, RNG state...). Loading never unpickles (`allow_pickle=False`), checks the
 whole file against the graph before it changes anything, and writing goes to
 a temporary file that replaces the old one only when complete.
 """
@@ -44,8 +45,11 @@ def read_npz(path):
         raise CheckpointError(f"parameter file {path!s} is not a readable .npz archive: {e}") from None
 
 
-def save_parameters(path, parameters, extra=None):
+def save_parameters(path, parameters, extra=None, buffered=()):
     arrays = {}
+    for node in buffered:
+        for key, value in node.buffers.items():
+            arrays[f"buffer/{node.name}/{key}"] = value
     for p in parameters:
         arrays[f"param/{p.name}"] = p.value
         for key, value in p.state.items():
@@ -55,7 +59,7 @@ def save_parameters(path, parameters, extra=None):
     atomic_savez(path, arrays)
 
 
-def load_parameters(path, parameters):
+def load_parameters(path, parameters, buffered=()):
     """Load values and optimizer state into `parameters`; return the extras.
 
     Every check runs before any parameter changes, so a file that does not fit
@@ -80,6 +84,25 @@ def load_parameters(path, parameters):
             )
         if stored.dtype.kind != "f":
             raise CheckpointError(f"parameter '{name}' in {path!s} has non-float dtype {stored.dtype}")
+    for name, p in by_name.items():
+        for key, value in p.state.items():
+            stored = arrays.get(f"state/{name}/{key}")
+            if stored is not None and np.ndim(value) and stored.shape != np.shape(value):
+                raise CheckpointError(
+                    f"optimizer state '{key}' of parameter '{name}' has shape {np.shape(value)} in the graph "
+                    f"but {stored.shape} in the file {path!s}"
+                )
+    for node in buffered:
+        for key, value in node.buffers.items():
+            stored = arrays.get(f"buffer/{node.name}/{key}")
+            if stored is None or stored.shape != value.shape:
+                found = "missing" if stored is None else f"of shape {stored.shape}"
+                raise CheckpointError(
+                    f"buffer '{key}' of node '{node.name}' (shape {value.shape}) is {found} in the file {path!s}"
+                )
+    for node in buffered:
+        for key, value in node.buffers.items():
+            value[...] = arrays[f"buffer/{node.name}/{key}"]
     for name, p in by_name.items():
         p.value[...] = arrays[f"param/{name}"]
         prefix = f"state/{name}/"

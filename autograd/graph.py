@@ -260,13 +260,20 @@ class Graph:
         """Write parameters and optimizer state to `.npz` (atomically)."""
         from .checkpoint import save_parameters
 
-        save_parameters(path, self.parameters, extra=extra)
+        save_parameters(path, self.parameters, extra=extra, buffered=self._buffered())
 
     def load(self, path):
-        """Read parameters and optimizer state; returns the file's extra arrays."""
+        """Read parameters, optimizer state and buffers; returns the file's extra arrays.
+
+        The whole file is checked against the graph first: on any mismatch
+        nothing is changed and CheckpointError names the parameter and shapes.
+        """
         from .checkpoint import load_parameters
 
-        return load_parameters(path, self.parameters)
+        return load_parameters(path, self.parameters, buffered=self._buffered())
+
+    def _buffered(self):
+        return [n for n in self.nodes if n.buffers]
 
     def __repr__(self):
         return (

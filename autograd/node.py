@@ -38,6 +38,9 @@ class Node(Operators):
     op = "node"
     #: Nodes that never pass gradients (argmax, labels...) set this False.
     differentiable = True
+    #: Arrays that are state but not trained (batch norm's running statistics):
+    #: a dict name -> array, saved and loaded with the parameters.
+    buffers = None
 
     def __init__(self, *inputs, name=None):
         self.inputs = tuple(as_node(x) for x in inputs)
