@@ -4,6 +4,8 @@ This is done once, in the engine, for every addend, so nodes can return
 addends in the broadcast shape of their output.
 """
 
+import math
+
 import numpy as np
 
 from .errors import ShapeError
@@ -35,7 +37,7 @@ def unbroadcast(addend, shape):
         if addend.flags.c_contiguous and addend.dtype.kind == "f" and len(rest) > 0:
             # A BLAS matrix-vector product sums the leading axes many times
             # faster than .sum(0) on tall arrays (one row of ones times A).
-            n = int(np.prod(lead))
+            n = math.prod(lead)
             addend = (_ones(n, addend.dtype) @ addend.reshape(n, -1)).reshape(rest)
         else:
             addend = addend.sum(axis=tuple(range(extra)))

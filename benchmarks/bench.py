@@ -1,0 +1,49 @@
+"""nodegrad's speed next to hand-written numpy (and PyTorch when installed), in one run.
+
+    python -m benchmarks.bench                  # every row
+    python -m benchmarks.bench --only mlp chain # some rows
+
+Timings on a shared machine are noisy: read the ratios, which compare
+implementations measured in the same run, interleaved.
+"""
+
+import argparse
+import importlib
+import sys
+import time
+
+ROWS = ("mlp", "chain", "cnn", "vit")
+
+
+def _format_row(row):
+    ours, theirs = row["nodegrad"], row["numpy"]
+    unit, scale = ("ms", 1e3) if ours < 0.1 else ("s", 1.0)
+    cells = [
+        f"{row['name']:<36}",
+        f"nodegrad {ours * scale:9.3f} {unit}",
+        f"numpy {theirs * scale:9.3f} {unit}",
+        f"ratio {ours / theirs:5.2f}",
+    ]
+    if row.get("torch") is not None:
+        cells.append(f"torch {row['torch'] * scale:9.3f} {unit} (nodegrad/torch {ours / row['torch']:4.2f})")
+    if "per_node_us" in row:
+        cells.append(f"overhead {row['per_node_us']:.2f} us/node")
+    return "  ".join(cells)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=ROWS, default=list(ROWS))
+    args = parser.parse_args(argv)
+    print(f"python {sys.version.split()[0]}; rows: {', '.join(args.only)}", flush=True)
+    for name in args.only:
+        module = importlib.import_module(f"benchmarks.{name}")
+        start = time.perf_counter()
+        rows = module.run()
+        for row in rows if isinstance(rows, list) else [rows]:
+            print(_format_row(row), flush=True)
+        print(f"    ({name}: {time.perf_counter() - start:.0f} s of benchmarking)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

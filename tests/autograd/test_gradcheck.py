@@ -1,0 +1,60 @@
+"""The gradient checker passes right backwards and catches wrong ones."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nodes as nd
+
+
+class Cube(ag.Node):
+    """f = x^3; backward 3 x^2 g (right) or 2 x^2 g (wrong, when `broken`)."""
+
+    op = "cube"
+
+    def __init__(self, x, broken=False, name=None):
+        self.broken = broken
+        super().__init__(x, name=name)
+
+    def forward(self, x):
+        self.x = x
+        return x**3
+
+    def backward(self, g):
+        return ((2 if self.broken else 3) * self.x**2 * g,)
+
+
+def test_a_right_backward_passes_with_a_tiny_error():
+    report = ag.check_node(Cube, np.random.default_rng(0).standard_normal((3, 4)))
+    assert report.ok and report.worst < 1e-6
+    assert "x0" in str(report)
+
+
+def test_a_wrong_backward_fails_and_the_report_says_where():
+    with pytest.raises(ag.GradcheckError, match="x0.*FAILS"):
+        ag.check_node(lambda x: Cube(x, broken=True), np.ones((2, 2)))
+    report = ag.check_node(lambda x: Cube(x, broken=True), np.ones((2, 2)), raises=False)
+    assert not report.ok and report.worst > 0.1
+
+
+def test_parameters_are_checked_and_restored_in_their_own_dtype():
+    w = ag.Parameter(np.random.default_rng(1).standard_normal((3, 2)), name="w")
+    x = ag.Input("x", shape=(None, 3))
+    graph = ag.Graph(Cube(x @ w))
+    before = w.value.copy()
+    report = ag.gradcheck(graph, {x: np.random.default_rng(2).standard_normal((4, 3))})
+    assert [row[0] for row in report.rows] == ["x", "w"] and report.ok
+    assert w.value.dtype == np.float32 and x.dtype == np.float32
+    np.testing.assert_array_equal(w.value, before)
+
+
+def test_a_wrong_parameter_gradient_is_caught():
+    w = ag.Parameter(np.ones(3), name="w")
+    graph = ag.Graph(Cube(w * 1.5, broken=True))
+    with pytest.raises(ag.GradcheckError, match="w"):
+        ag.gradcheck(graph, {})
+
+
+def test_broadcast_addends_are_checked_after_the_engine_reduces_them():
+    report = ag.check_node(nd.mul, np.ones((4, 3)) * 0.5, np.arange(3.0))
+    assert report.ok

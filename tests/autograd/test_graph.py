@@ -1,0 +1,195 @@
+"""Feeds, errors, modes and update switches of Graph."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nodes as nd
+
+
+def _affine():
+    x = ag.Input("x", shape=(None, 3))
+    w = ag.Parameter(np.arange(6.0).reshape(3, 2), name="w")
+    return x, w, ag.Graph(x @ w)
+
+
+def test_a_missing_feed_names_the_input():
+    x, w, graph = _affine()
+    with pytest.raises(ag.FeedError, match="input 'x' was not fed"):
+        graph.forward()
+
+
+def test_a_feed_of_the_wrong_shape_names_the_input_and_both_shapes():
+    x, w, graph = _affine()
+    with pytest.raises(ag.FeedError, match=r"'x' \(declared shape \(N, 3\).*fed shape \(4, 5\)"):
+        graph.forward(x=np.zeros((4, 5)))
+
+
+def test_a_feed_of_the_wrong_kind_is_refused():
+    labels = ag.Input("labels", dtype=np.int64)
+    graph = ag.Graph(labels + 1)
+    with pytest.raises(ag.FeedError, match="expects int64 values, got float64"):
+        graph.forward(labels=np.array([0.5, 1.5]))
+    x, w, graph = _affine()
+    with pytest.raises(ag.FeedError, match="expects float32"):
+        graph.forward(x=np.array([["a", "b", "c"]]))
+
+
+def test_unknown_feed_names_are_refused():
+    x, w, graph = _affine()
+    with pytest.raises(ag.FeedError, match="not inputs of this graph: \\['typo'\\]"):
+        graph.forward(x=np.zeros((1, 3)), typo=1)
+
+
+def test_float_feeds_become_the_input_dtype():
+    x, w, graph = _affine()
+    out = graph.forward(x=np.ones((2, 3), dtype=np.float64))
+    assert x.value.dtype == np.float32 and out.dtype == np.float32
+
+
+def test_a_shape_mismatch_in_forward_names_the_node_its_inputs_and_shapes():
+    a, b = ag.Input("a"), ag.Input("b")  # shapes unknown until fed
+    product = nd.matmul(a, b, name="product")
+    graph = ag.Graph(product)
+    with pytest.raises(ag.ShapeError) as info:
+        graph.forward(a=np.zeros((4, 3)), b=np.zeros((5, 2)))
+    message = str(info.value)
+    assert "node 'product' (matmul)" in message
+    assert "'a' (4, 3) float32" in message and "'b' (5, 2) float32" in message
+
+
+def test_a_shape_mismatch_is_reported_when_wired_if_shapes_are_known():
+    a = ag.Input("a", shape=(None, 3))
+    w = ag.Parameter(np.zeros((4, 2)), name="w")
+    with pytest.raises(ag.ShapeError, match=r"'a' \(N, 3\), 'w' \(4, 2\).*inner sizes 3 and 4"):
+        nd.matmul(a, w)
+
+
+def test_a_node_whose_addend_has_the_wrong_shape_is_named():
+    class Broken(ag.Node):
+        op = "broken"
+
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, g):
+            return (np.ones(7),)
+
+    w = ag.Parameter(np.ones(3), name="w")
+    graph = ag.Graph(Broken(w, name="culprit"))
+    graph.forward()
+    with pytest.raises(ag.ShapeError, match=r"node 'culprit' \(broken\).*addend of shape \(7,\)"):
+        graph.backward()
+
+
+def test_anomaly_mode_names_the_first_node_producing_nan():
+    x = ag.Input("x")
+    w = ag.Parameter(np.ones(2), name="w")
+    bad = nd.div(x * w, x * 0.0, name="zero_division")  # 0/0 = nan
+    graph = ag.Graph(bad + 1.0)
+    graph.detect_anomaly = True
+    with np.errstate(all="ignore"), pytest.raises(ag.AnomalyError, match="'zero_division'"):
+        graph.forward(x=np.zeros(2))
+    graph.detect_anomaly = False
+    with np.errstate(all="ignore"):
+        assert np.isnan(graph.forward(x=np.zeros(2))).all()
+
+
+def test_inference_keeps_no_backward_state_and_refuses_backward():
+    x, w, graph = _affine()
+    product = graph.roots[0]
+    graph.forward(x=np.ones((2, 3)), grad=False)
+    assert not hasattr(product, "a")
+    with pytest.raises(ag.BackwardError):
+        graph.backward()
+    graph.forward(x=np.ones((2, 3)))
+    graph.backward(update=False)
+    np.testing.assert_allclose(w.grad, np.full((3, 2), 2.0))
+
+
+def test_train_and_eval_set_the_mode_of_every_node():
+    x, w, graph = _affine()
+    graph.eval()
+    assert not any(n.training for n in graph.nodes)
+    graph.train()
+    assert all(n.training for n in graph.nodes)
+
+
+def test_backward_without_update_leaves_parameters_alone():
+    x, w, graph = _affine()
+    before = w.value.copy()
+    graph.forward(x=np.ones((2, 3)))
+    graph.backward(update=False)
+    np.testing.assert_array_equal(w.value, before)
+    assert w.grad.shape == (3, 2)
+
+
+def test_accumulated_gradients_equal_the_gradient_of_the_whole_batch():
+    x, w, graph = _affine()
+    data = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    graph.forward(x=data)
+    graph.backward(update=False)
+    whole = w.grad.copy()
+    graph.zero_grad()
+    for half in (data[:2], data[2:]):
+        graph.forward(x=half)
+        graph.backward(update=False, accumulate=True)
+    np.testing.assert_allclose(w.grad, whole, rtol=1e-6)
+    graph.lr = 0.5
+    before = w.value.copy()
+    graph.apply_updates()
+    np.testing.assert_allclose(w.value, before - 0.5 * whole, rtol=1e-6)
+    assert w.grad is None
+
+
+def test_a_frozen_parameter_gets_no_gradient_and_no_update():
+    x = ag.Input("x")
+    w, v = ag.Parameter(2.0, name="w"), ag.Parameter(3.0, name="v", frozen=True)
+    graph = ag.Graph(x * w * v, rule=ag.SGD(lr=0.1))
+    graph.forward(x=1.0)
+    graph.backward()
+    assert v.value == 3.0 and v.grad is None
+    assert w.value == pytest.approx(2.0 - 0.1 * 3.0)
+    v.unfreeze()
+    graph.forward(x=1.0)
+    graph.backward()
+    assert v.value != 3.0
+
+
+def test_a_per_parameter_learning_rate_overrides_the_graph_one():
+    w, v = ag.Parameter(1.0, name="w"), ag.Parameter(1.0, name="v", lr=0.5)
+    graph = ag.Graph(w + v, rule=ag.SGD(lr=0.1))
+    graph.forward()
+    graph.backward()
+    assert w.value == pytest.approx(0.9) and v.value == pytest.approx(0.5)
+
+
+def test_a_negative_learning_rate_is_refused():
+    x, w, graph = _affine()
+    with pytest.raises(ValueError, match="non-negative"):
+        graph.lr = -1
+
+
+def test_two_parameters_with_one_name_are_refused():
+    a, b = ag.Parameter(1.0, name="same"), ag.Parameter(2.0, name="same")
+    with pytest.raises(ag.GraphError, match="'same'"):
+        ag.Graph(a + b)
+
+
+def test_scopes_prefix_names():
+    with ag.scope("block1"), ag.scope("attn"):
+        p = ag.Parameter(1.0, name="q.weight")
+    assert p.name == "block1.attn.q.weight"
+    assert p.scope == ("block1", "attn")
+
+
+def test_keep_addends_stores_what_each_node_sent():
+    x = ag.Input("x")
+    w = ag.Parameter(np.array([1.0, 2.0]), name="w")
+    product = x * w
+    graph = ag.Graph(product)
+    graph.forward(x=np.array([3.0, 4.0]))
+    graph.backward(update=False, keep_addends=True)
+    sent_to_x, sent_to_w = product.addends
+    assert sent_to_x is None  # x needs no gradient
+    np.testing.assert_allclose(sent_to_w, [3.0, 4.0])

@@ -1,0 +1,70 @@
+"""Update rules against their formulas, written out by hand for two steps."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+GRADS = [np.array([0.5, -1.0]), np.array([0.25, 2.0])]
+
+
+def _two_steps(rule):
+    w = np.array([1.0, 1.0])
+    state = {}
+    for g in GRADS:
+        rule.update(w, g, state, rule.lr)
+    return w
+
+
+def test_sgd():
+    w = _two_steps(ag.SGD(lr=0.1))
+    np.testing.assert_allclose(w, 1.0 - 0.1 * (GRADS[0] + GRADS[1]))
+
+
+def test_momentum():
+    v1 = GRADS[0]
+    v2 = 0.9 * v1 + GRADS[1]
+    np.testing.assert_allclose(_two_steps(ag.SGD(lr=0.1, momentum=0.9)), 1.0 - 0.1 * (v1 + v2))
+
+
+def test_nesterov():
+    v1 = GRADS[0]
+    v2 = 0.9 * v1 + GRADS[1]
+    step1, step2 = GRADS[0] + 0.9 * v1, GRADS[1] + 0.9 * v2
+    w = _two_steps(ag.SGD(lr=0.1, momentum=0.9, nesterov=True))
+    np.testing.assert_allclose(w, 1.0 - 0.1 * (step1 + step2))
+
+
+def test_adam_matches_the_textbook_form():
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    w, m, v = np.array([1.0, 1.0]), 0.0, 0.0
+    for t, g in enumerate(GRADS, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w = w - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    np.testing.assert_allclose(_two_steps(ag.Adam(lr=lr)), w, rtol=1e-12)
+
+
+def test_weight_decay_adds_to_the_gradient():
+    w = _two_steps(ag.SGD(lr=0.1, weight_decay=0.5))
+    expected = np.array([1.0, 1.0])
+    for g in GRADS:
+        expected = expected - 0.1 * (g + 0.5 * expected)
+    np.testing.assert_allclose(w, expected)
+
+
+@pytest.mark.parametrize("bad", [dict(lr=-1), dict(momentum=-0.1), dict(nesterov=True)])
+def test_bad_sgd_settings_are_refused(bad):
+    with pytest.raises(ValueError):
+        ag.SGD(**bad)
+
+
+def test_a_parameter_can_have_its_own_rule_and_keeps_its_state():
+    w = ag.Parameter([1.0], name="w", rule=ag.Adam(lr=0.1))
+    v = ag.Parameter([1.0], name="v")
+    graph = ag.Graph(w + v, rule=ag.SGD(lr=0.1))
+    graph.forward()
+    graph.backward()
+    assert set(w.state) == {"m", "v", "t"} and v.state == {}
+    assert w.value[0] == pytest.approx(0.9, rel=1e-6)  # Adam's first step is lr * sign(g)
+    assert v.value[0] == pytest.approx(0.9)

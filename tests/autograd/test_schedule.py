@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.schedule import topological_order
+
+
+def test_inputs_come_before_their_users():
+    a, b = ag.Input("a"), ag.Input("b")
+    c = a + b
+    d = c * a
+    order = topological_order([d])
+    for node in order:
+        for inp in node.inputs:
+            assert order.index(inp) < order.index(node)
+    assert set(order) == {a, b, c, d}
+
+
+def test_a_chain_of_100000_nodes_needs_no_recursion():
+    x = ag.Input("x")
+    w = ag.Parameter(1.0, name="w")
+    h = x * w
+    for _ in range(100_000):
+        h = h + 1.0
+    graph = ag.Graph(h)
+    assert graph.forward(x=np.float32(0.0)) == 100_000
+    graph.backward(update=False)
+    assert w.grad == 0.0  # dh/dw = x = 0
+
+
+def test_a_cycle_is_refused_naming_the_nodes_on_it():
+    a = ag.Input("a")
+    b = ag.Input("b")
+    c = a + b
+    d = c * 2.0
+    e = d + 1.0
+    c.inputs = (a, e)  # rewire by hand: c -> d -> e -> c
+    with pytest.raises(ag.CycleError) as info:
+        ag.Graph(e)
+    message = str(info.value)
+    for node in (c, d, e):
+        assert f"'{node.name}'" in message
+    assert f"'{a.name}'" not in message
+
+
+def test_nodes_that_lead_to_no_root_are_not_in_the_graph():
+    x = ag.Input("x")
+    used = x * 2.0
+    unused = x * 3.0
+    graph = ag.Graph(used)
+    assert unused not in graph.nodes
+
+
+def test_several_roots_each_get_their_gradient():
+    x = ag.Input("x")
+    w = ag.Parameter(2.0, name="w")
+    first, second = w * x, (w * x) * 10.0
+    graph = ag.Graph(first, second)
+    out = graph.forward(x=3.0)
+    assert out == (6.0, 60.0)
+    graph.backward(update=False)
+    assert w.grad == pytest.approx(3.0 + 30.0)
+
+
+def test_a_root_below_another_root_adds_its_seed_to_its_addends():
+    w = ag.Parameter(2.0, name="w")
+    inner = w * 3.0
+    outer = inner * 5.0
+    graph = ag.Graph(outer, inner)
+    graph.forward()
+    graph.backward(update=False)
+    assert inner.grad == pytest.approx(5.0 + 1.0)
+    assert w.grad == pytest.approx(18.0)
+
+
+def test_nodes_without_trainable_ancestors_do_no_backward_work():
+    class Spy(ag.Node):
+        op = "spy"
+        calls = 0
+
+        def forward(self, x):
+            return x
+
+        def backward(self, g):
+            Spy.calls += 1
+            return (g,)
+
+    x = ag.Input("x")
+    w = ag.Parameter(1.0, name="w")
+    label_branch = Spy(x)  # depends on no parameter
+    graph = ag.Graph(label_branch * w)
+    graph.forward(x=1.0)
+    graph.backward(update=False)
+    assert Spy.calls == 0 and w.grad == 1.0
