@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install nodegrad and train the MNIST demo (arguments pass through, e.g.
+# `bash scripts/demo.sh --model cnn`). Finds the data in --data, $NODEGRAD_DATA,
+# the user cache, or downloads it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh demo
+export MPLBACKEND=Agg
+exec python3 -m autograd.demo.mnist "$@"
