@@ -169,7 +169,8 @@ class Graph:
         gradient is complete; without it, gradients are only computed and left
         in `param.grad` (summed over calls with `accumulate`, for micro-batches,
         until `apply_updates()` or `zero_grad()`). `keep_addends` stores on each
-        node the tuple of addends it sent (for diagrams of the gradient flow).
+        node the tuple of addends it sent, reduced to its inputs' shapes (None
+        where an input needs no gradient), for diagrams of the gradient flow.
         """
         if not self._ready_for_backward:
             raise BackwardError(
@@ -198,8 +199,13 @@ class Graph:
                     _check_finite(node, g, "gradient dG/df")
                 if node.inputs:
                     addends = node.backward(g)
-                    if keep_addends:
-                        node.addends = addends
+                    if isinstance(addends, np.ndarray) or len(addends) != len(node.inputs):
+                        raise GraphError(
+                            f"backward must return a tuple of {len(node.inputs)} addend(s), one per input, "
+                            f"got {type(addends).__name__}"
+                        )
+                    if keep_addends:  # reduced here once, so the loop below finds them in shape
+                        addends = node.addends = tuple(map(_reduced, addends, node.inputs, node.needs))
                     for inp, a, need in zip(node.inputs, addends, node.needs):
                         if a is None or not need:
                             continue
@@ -280,6 +286,12 @@ class Graph:
             f"<Graph roots={[r.name for r in self.roots]} nodes={len(self.nodes)} "
             f"parameters={len(self.parameters)} ({self.parameter_count} values)>"
         )
+
+
+def _reduced(addend, inp, need):
+    if addend is None or not need:
+        return None
+    return addend if addend.shape == inp.value.shape else unbroadcast(addend, inp.value.shape)
 
 
 def _check_finite(node, array, what):
