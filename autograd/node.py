@@ -52,6 +52,7 @@ class Node(Operators):
         self.needs = (True,) * len(self.inputs)
         self.training = True
         self.keep = True
+        self.shape = None  # so that repr works while infer_shape runs
         self.shape = self._static_shape()
 
     # -- the protocol ---------------------------------------------------

@@ -1,6 +1,7 @@
 """nodegrad's node library, grouped by kind (one subpackage per kind)."""
 
 from .activation import *  # noqa: F403
+from .array import *  # noqa: F403
 from .connection import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .loss import *  # noqa: F403

@@ -1,3 +1,7 @@
 """Activation functions."""
 
+from .gelu import GELU, gelu
 from .relu import LeakyReLU, ReLU, leaky_relu, relu
+from .sigmoid import Sigmoid, sigmoid, stable_sigmoid
+from .softmax import LogSoftmax, Softmax, log_softmax, softmax
+from .tanh import Tanh, tanh

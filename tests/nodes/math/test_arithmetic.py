@@ -4,6 +4,7 @@ import pytest
 import nodes as nd
 from autograd import Input, ShapeError
 from tests.gradcases import GradCase, positive, randn, run
+from tests.nodes.math.helpers import assert_keeps_float32
 
 CASES = [
     GradCase("add-same", nd.add, (randn(3, 4), randn(3, 4, seed=1))),
@@ -18,13 +19,22 @@ CASES = [
     GradCase("pow-3", lambda a: nd.pow(a, 3), (randn(3, 4),)),
     GradCase("pow-half", lambda a: nd.pow(a, 0.5), (positive(3, 4),)),
     GradCase("scale", lambda a: a * 2.5, (randn(3, 4),)),
-    GradCase("operators", lambda a, b: (-a + b * a - b / 2.0) * (a - 1.0) / (b * b + 1.0), (randn(3), randn(3, seed=1))),
+    GradCase(
+        "operators",
+        lambda a, b: (-a + b * a - b / 2.0) * (a - 1.0) / (b * b + 1.0),
+        (randn(3), randn(3, seed=1)),
+    ),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_gradcheck(case):
     run(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_keeps_float32(case):
+    assert_keeps_float32(case)
 
 
 def test_values_follow_numpy_broadcasting():

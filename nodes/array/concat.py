@@ -1,0 +1,89 @@
+"""Joining nodes along an axis: concat (an existing axis) and stack (a new one)."""
+
+import numpy as np
+
+from autograd import Node, ShapeError
+
+
+def _check_same_rank(shapes, what):
+    if len({len(s) for s in shapes}) > 1:
+        raise ShapeError(f"{what} needs inputs with the same number of axes, got {shapes}")
+
+
+def _merge(dims, where):
+    """The common size of one axis across inputs (None when unknown)."""
+    known = {d for d in dims if d is not None}
+    if len(known) > 1:
+        raise ShapeError(f"sizes {dims} differ {where}")
+    return known.pop() if known else None
+
+
+class Concat(Node):
+    """f = np.concatenate(xs, axis).   Backward: dG/dx_i = the slice of g that x_i filled."""
+
+    op = "concat"
+
+    def __init__(self, *xs, axis=0, name=None):
+        if not xs:
+            raise ValueError("concat needs at least one input")
+        self.axis = int(axis)
+        super().__init__(*xs, name=name)
+
+    def infer_shape(self, *shapes):
+        _check_same_rank(shapes, "concat")
+        ndim = len(shapes[0])
+        if not -ndim <= self.axis < ndim:
+            raise ShapeError(f"axis {self.axis} is out of range for {ndim} axes")
+        axis = self.axis % ndim
+        out = []
+        for k, dims in enumerate(zip(*shapes, strict=True)):
+            if k == axis:
+                out.append(None if None in dims else sum(dims))
+            else:
+                out.append(_merge(dims, f"on axis {k}, which is not the concat axis {axis}"))
+        return tuple(out)
+
+    def forward(self, *xs):
+        if self.keep:
+            self.ends = np.cumsum([x.shape[self.axis] for x in xs])[:-1]
+        return np.concatenate(xs, axis=self.axis)
+
+    def backward(self, g):
+        return tuple(np.split(g, self.ends, axis=self.axis))
+
+
+class Stack(Node):
+    """f = np.stack(xs, axis), a new axis.   Backward: dG/dx_i = g indexed at i along that axis."""
+
+    op = "stack"
+
+    def __init__(self, *xs, axis=0, name=None):
+        if not xs:
+            raise ValueError("stack needs at least one input")
+        self.axis = int(axis)
+        super().__init__(*xs, name=name)
+
+    def infer_shape(self, *shapes):
+        _check_same_rank(shapes, "stack")
+        ndim = len(shapes[0]) + 1
+        if not -ndim <= self.axis < ndim:
+            raise ShapeError(f"axis {self.axis} is out of range for {ndim} axes")
+        out = [_merge(dims, f"on axis {k}") for k, dims in enumerate(zip(*shapes, strict=True))]
+        out.insert(self.axis % ndim, len(shapes))
+        return tuple(out)
+
+    def forward(self, *xs):
+        return np.stack(xs, axis=self.axis)
+
+    def backward(self, g):
+        return tuple(np.moveaxis(g, self.axis, 0))
+
+
+def concat(nodes, axis=0, name=None):
+    """Concatenate a sequence of nodes along an existing axis."""
+    return Concat(*nodes, axis=axis, name=name)
+
+
+def stack(nodes, axis=0, name=None):
+    """Stack a sequence of same-shaped nodes along a new axis."""
+    return Stack(*nodes, axis=axis, name=name)

@@ -1,0 +1,82 @@
+"""Indexing and slicing a node: `x[idx]` with numpy's basic and advanced indexing."""
+
+import numpy as np
+
+from autograd import Node, ShapeError
+
+
+def _is_basic(part):
+    """Whether numpy treats this part of an index as basic (a view) rather than advanced."""
+    if part is None or part is Ellipsis or isinstance(part, slice):
+        return True
+    return isinstance(part, (int, np.integer)) and not isinstance(part, bool)
+
+
+def _as_index(index):
+    """Index lists become arrays (numpy would treat a list as one advanced index too)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    parts = tuple(np.asarray(p) if isinstance(p, list) else p for p in parts)
+    return parts if isinstance(index, tuple) else parts[0]
+
+
+# Sizes standing in for unknown axes in shape inference: a tiny and a large
+# one, so that whatever depends on the unknown size differs between the two.
+_STAND_INS = (1, 7919)
+
+
+def _indexed_shape(shape, index):
+    # A zero-strided dummy of the shape costs no memory to index.
+    return np.broadcast_to(np.zeros((), np.int8), tuple(shape))[index].shape
+
+
+class GetItem(Node):
+    """f = x[index] with any numpy index (ints, slices, None, Ellipsis, int or bool arrays).
+
+    Backward: dG/dx = zeros like x with g scattered back to the indexed
+    positions. Basic indexing selects each element at most once, so the
+    scatter is an assignment; advanced indexing may select an element several
+    times (x[[0, 0]]), so it scatters with np.add.at, which sums the repeats.
+    """
+
+    op = "getitem"
+
+    def __init__(self, x, index, name=None):
+        self.index = _as_index(index)
+        parts = self.index if isinstance(self.index, tuple) else (self.index,)
+        self.basic = all(_is_basic(p) for p in parts)
+        super().__init__(x, name=name)
+
+    def infer_shape(self, x):
+        if None not in x:
+            try:
+                return _indexed_shape(x, self.index)
+            except IndexError as e:
+                raise ShapeError(f"index {self.index!r} does not fit shape {x}: {e}") from None
+        if not self.basic:
+            return None  # advanced indexing would build the stand-in result in memory
+        # Unknown axes (the batch): index with two stand-in sizes (basic indexing
+        # makes views, so this is free); output axes that differ stay unknown.
+        try:
+            one, other = (_indexed_shape([size if d is None else d for d in x], self.index) for size in _STAND_INS)
+        except IndexError:
+            return None  # fits some sizes of the unknown axes only
+        if len(one) != len(other):
+            return None
+        return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
+
+    def forward(self, x):
+        if self.keep:
+            self.in_shape, self.dtype = x.shape, x.dtype
+        return x[self.index]
+
+    def backward(self, g):
+        grad = np.zeros(self.in_shape, dtype=self.dtype)
+        if self.basic:
+            grad[self.index] = g
+        else:
+            np.add.at(grad, self.index, g)
+        return (grad,)
+
+
+def getitem(x, index, name=None):
+    return GetItem(x, index, name=name)

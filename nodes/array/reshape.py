@@ -1,0 +1,96 @@
+"""Reshaping without moving data: reshape and flatten."""
+
+import math
+
+import numpy as np
+
+from autograd import Node, ShapeError
+
+# Sizes standing in for unknown axes in shape inference: a tiny and a large
+# one, so that whatever depends on the unknown size differs between the two.
+_STAND_INS = (1, 7919)
+
+
+class Reshape(Node):
+    """f = x reshaped to `shape` (numpy's C order).   Backward: dG/dx = g reshaped to x's shape.
+
+    `shape` follows numpy (one entry may be -1, inferred from the size) with
+    one addition: None copies the input's size at that position, so
+    `reshape(x, (None, None, heads, dim))` splits the last axis of a
+    (batch, time, width) input whatever the batch and time sizes are.
+    """
+
+    op = "reshape"
+
+    def __init__(self, x, shape, name=None):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        if sum(d == -1 for d in shape if d is not None) > 1:
+            raise ValueError(f"reshape to {shape}: at most one axis may be -1")
+        self.target = shape
+        super().__init__(x, name=name)
+
+    def infer_shape(self, x):
+        if any(d is None and i >= len(x) for i, d in enumerate(self.target)):
+            raise ShapeError(f"reshape of {x} to {self.target}: None copies an axis the input lacks")
+        if None not in x:
+            return self._resolve(x)
+        # Unknown axes (the batch): resolve with two stand-in sizes; the output
+        # axes that differ between the two depend on them and stay unknown.
+        try:
+            one, other = (self._resolve([size if d is None else d for d in x]) for size in _STAND_INS)
+        except ShapeError:
+            return None  # fits some sizes of the unknown axes only
+        return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
+
+    def _resolve(self, x):
+        """The output shape for a fully known input shape `x`."""
+        out = [x[i] if d is None else d for i, d in enumerate(self.target)]
+        size = math.prod(x)
+        known = math.prod(d for d in out if d != -1)
+        if -1 in out:
+            if known == 0 or size % known:
+                raise ShapeError(f"cannot reshape {tuple(x)} (size {size}) to {self.target}")
+            out[out.index(-1)] = size // known
+        elif known != size:
+            raise ShapeError(f"cannot reshape {tuple(x)} (size {size}) to {self.target} (size {known})")
+        return tuple(out)
+
+    def forward(self, x):
+        if self.keep:
+            self.in_shape = x.shape
+        shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(self.target))
+        return np.reshape(x, shape)
+
+    def backward(self, g):
+        return (np.reshape(g, self.in_shape),)
+
+
+class Flatten(Node):
+    """f = x reshaped from (N, d1, d2, ...) to (N, d1 * d2 * ...), keeping the batch axis.
+
+    Backward: dG/dx = g reshaped to x's shape.
+    """
+
+    op = "flatten"
+
+    def infer_shape(self, x):
+        if len(x) < 1:
+            raise ShapeError("flatten needs an input with a batch axis")
+        rest = x[1:]
+        return (x[0], None if None in rest else math.prod(rest))
+
+    def forward(self, x):
+        if self.keep:
+            self.in_shape = x.shape
+        return np.reshape(x, (x.shape[0], -1))
+
+    def backward(self, g):
+        return (np.reshape(g, self.in_shape),)
+
+
+def reshape(x, shape, name=None):
+    return Reshape(x, shape, name=name)
+
+
+def flatten(x, name=None):
+    return Flatten(x, name=name)

@@ -1,0 +1,76 @@
+"""Axis permutations: transpose and swapaxes."""
+
+import numpy as np
+
+from autograd import Node, ShapeError
+
+
+def _normalise_axis(axis, ndim):
+    if not -ndim <= axis < ndim:
+        raise ShapeError(f"axis {axis} is out of range for {ndim} axes")
+    return axis % ndim
+
+
+class Transpose(Node):
+    """f = np.transpose(x, axes); axes=None reverses the axes (as numpy does).
+
+    Backward: dG/dx = np.transpose(g, inverse permutation of axes).
+    """
+
+    op = "transpose"
+
+    def __init__(self, x, axes=None, name=None):
+        self.axes = None if axes is None else tuple(int(a) for a in axes)
+        super().__init__(x, name=name)
+
+    def _permutation(self, ndim):
+        if self.axes is None:
+            return tuple(reversed(range(ndim)))
+        if len(self.axes) != ndim:
+            raise ShapeError(f"transpose axes {self.axes} do not match {ndim} axes")
+        perm = tuple(_normalise_axis(a, ndim) for a in self.axes)
+        if sorted(perm) != list(range(ndim)):
+            raise ShapeError(f"transpose axes {self.axes} are not a permutation of {ndim} axes")
+        return perm
+
+    def infer_shape(self, x):
+        return tuple(x[a] for a in self._permutation(len(x)))
+
+    def forward(self, x):
+        perm = self._permutation(x.ndim)
+        if self.keep:
+            self.inverse = tuple(np.argsort(perm))
+        return np.transpose(x, perm)
+
+    def backward(self, g):
+        return (np.transpose(g, self.inverse),)
+
+
+class SwapAxes(Node):
+    """f = np.swapaxes(x, a, b).   Backward: dG/dx = np.swapaxes(g, a, b) (its own inverse)."""
+
+    op = "swapaxes"
+
+    def __init__(self, x, axis1, axis2, name=None):
+        self.axis1, self.axis2 = int(axis1), int(axis2)
+        super().__init__(x, name=name)
+
+    def infer_shape(self, x):
+        out = list(x)
+        a, b = _normalise_axis(self.axis1, len(x)), _normalise_axis(self.axis2, len(x))
+        out[a], out[b] = x[b], x[a]
+        return tuple(out)
+
+    def forward(self, x):
+        return np.swapaxes(x, self.axis1, self.axis2)
+
+    def backward(self, g):
+        return (np.swapaxes(g, self.axis1, self.axis2),)
+
+
+def transpose(x, axes=None, name=None):
+    return Transpose(x, axes, name=name)
+
+
+def swapaxes(x, axis1, axis2, name=None):
+    return SwapAxes(x, axis1, axis2, name=name)

@@ -1,0 +1,53 @@
+"""Mean squared error."""
+
+import numpy as np
+
+from autograd import Node
+from nodes.math.arithmetic import broadcast_shape
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+class MSE(Node):
+    """Squared error between `pred` and `target` (numpy broadcasting), reduced.
+
+    With d = pred - target over its n entries:
+        mean: L = sum(d^2) / n;  sum: L = sum(d^2);  none: L = d^2 elementwise.
+    Backward: dG/dpred = 2 d g / n (n = 1 for sum and none), dG/dtarget = -dG/dpred.
+    """
+
+    op = "mse"
+
+    def __init__(self, pred, target, reduction="mean", name=None):
+        self.reduction = check_reduction(reduction)
+        super().__init__(pred, target, name=name)
+
+    def infer_shape(self, pred, target):
+        shape = broadcast_shape(pred, target)
+        return shape if self.reduction == "none" else ()
+
+    def forward(self, pred, target):
+        d = pred - target.astype(pred.dtype, copy=False)  # integer targets must not promote
+        if self.keep:
+            self.d = d
+        squared = d * d
+        if self.reduction == "none":
+            return squared
+        total = np.sum(squared)
+        return np.asarray(total / d.size if self.reduction == "mean" else total, dtype=d.dtype)
+
+    def backward(self, g):
+        d = self.d
+        scale = 2 / d.size if self.reduction == "mean" else 2
+        grad = d * (g * scale)
+        return (grad if self.needs[0] else None), (-grad if self.needs[1] else None)
+
+
+def mse(pred, target, reduction="mean", name=None):
+    return MSE(pred, target, reduction=reduction, name=name)

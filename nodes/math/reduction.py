@@ -1,0 +1,117 @@
+"""Reductions over an axis, a tuple of axes, or all axes: sum, mean, max."""
+
+import math
+
+import numpy as np
+
+from autograd import Node, ShapeError
+
+
+def _normalise_axes(axis, ndim):
+    """A sorted tuple of non-negative axes; None means every axis."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ShapeError(f"axis {a} is out of range for {ndim} axes")
+    out = tuple(sorted(int(a) % ndim for a in axes))
+    if len(set(out)) != len(out):
+        raise ShapeError(f"axis {axis} repeats an axis")
+    return out
+
+
+class _Reduction(Node):
+    """Shared wiring: the axes, keepdims, the output shape, and undoing the reduction."""
+
+    def __init__(self, x, axis=None, keepdims=False, name=None):
+        self.axis = axis if axis is None or isinstance(axis, (int, np.integer)) else tuple(axis)
+        self.keepdims = bool(keepdims)
+        super().__init__(x, name=name)
+
+    def infer_shape(self, x):
+        axes = _normalise_axes(self.axis, len(x))
+        if self.keepdims:
+            return tuple(1 if i in axes else d for i, d in enumerate(x))
+        return tuple(d for i, d in enumerate(x) if i not in axes)
+
+    def _save_input_layout(self, x):
+        self.axes = _normalise_axes(self.axis, x.ndim)
+        self.in_shape = x.shape
+
+    def _with_kept_dims(self, g):
+        """g with the reduced axes put back as size-1 axes, ready to broadcast."""
+        return g if self.keepdims else np.expand_dims(g, self.axes)
+
+
+class Sum(_Reduction):
+    """f = sum of x over `axis` (all axes when None).
+
+    Backward: dG/dx = g broadcast back over the summed axes.
+    """
+
+    op = "sum"
+
+    def forward(self, x):
+        if self.keep:
+            self._save_input_layout(x)
+        return np.asarray(np.sum(x, axis=self.axis, keepdims=self.keepdims))
+
+    def backward(self, g):
+        # A read-only broadcast view: no copy, and g is not modified.
+        return (np.broadcast_to(self._with_kept_dims(g), self.in_shape),)
+
+
+class Mean(_Reduction):
+    """f = mean of x over `axis` (all axes when None), n = number of entries averaged.
+
+    Backward: dG/dx = g / n broadcast back over the averaged axes.
+    """
+
+    op = "mean"
+
+    def forward(self, x):
+        if self.keep:
+            self._save_input_layout(x)
+        return np.asarray(np.mean(x, axis=self.axis, keepdims=self.keepdims))
+
+    def backward(self, g):
+        n = math.prod(self.in_shape[a] for a in self.axes)
+        return (np.broadcast_to(self._with_kept_dims(g) / n, self.in_shape),)
+
+
+class Max(_Reduction):
+    """f = max of x over `axis` (all axes when None).
+
+    Backward: dG/dx = g at the position of the maximum, 0 elsewhere. When
+    several entries tie for the maximum, g is split equally between them
+    (each gets g / count), which keeps the sum of the gradient equal to g and
+    treats tied entries symmetrically.
+    """
+
+    op = "max"
+
+    def forward(self, x):
+        axes = _normalise_axes(self.axis, x.ndim)
+        m = np.max(x, axis=axes, keepdims=True)
+        if self.keep:
+            self._save_input_layout(x)
+            winners = x == m
+            count = np.sum(winners, axis=axes, keepdims=True, dtype=x.dtype)
+            self.share = winners / count  # 1 / count at each maximum, else 0
+        return m if self.keepdims else np.asarray(np.squeeze(m, axis=axes))
+
+    def backward(self, g):
+        return (self.share * self._with_kept_dims(g),)
+
+
+def sum(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy
+    return Sum(x, axis=axis, keepdims=keepdims, name=name)
+
+
+def mean(x, axis=None, keepdims=False, name=None):
+    return Mean(x, axis=axis, keepdims=keepdims, name=name)
+
+
+def max(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy
+    return Max(x, axis=axis, keepdims=keepdims, name=name)

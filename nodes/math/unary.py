@@ -1,0 +1,79 @@
+"""Elementwise functions of one input: exp, log, abs, sqrt."""
+
+import numpy as np
+
+from .arithmetic import Elementwise
+
+
+class Exp(Elementwise):
+    """f = exp(x).   Backward: dG/dx = g * f."""
+
+    op = "exp"
+
+    def forward(self, x):
+        f = np.exp(x)
+        if self.keep:
+            self.f = f
+        return f
+
+    def backward(self, g):
+        return (g * self.f,)
+
+
+class Log(Elementwise):
+    """f = log(x) (natural log; x > 0).   Backward: dG/dx = g / x."""
+
+    op = "log"
+
+    def forward(self, x):
+        if self.keep:
+            self.x = x
+        return np.log(x)
+
+    def backward(self, g):
+        return (g / self.x,)
+
+
+class Abs(Elementwise):
+    """f = |x|.   Backward: dG/dx = g * sign(x) (0 at the kink x = 0)."""
+
+    op = "abs"
+
+    def forward(self, x):
+        if self.keep:
+            self.x = x
+        return np.abs(x)
+
+    def backward(self, g):
+        return (g * np.sign(self.x),)
+
+
+class Sqrt(Elementwise):
+    """f = sqrt(x) (x >= 0).   Backward: dG/dx = g / (2 f) (infinite at x = 0)."""
+
+    op = "sqrt"
+
+    def forward(self, x):
+        f = np.sqrt(x)
+        if self.keep:
+            self.f = f
+        return f
+
+    def backward(self, g):
+        return (g / (2 * self.f),)
+
+
+def exp(x, name=None):
+    return Exp(x, name=name)
+
+
+def log(x, name=None):
+    return Log(x, name=name)
+
+
+def abs(x, name=None):  # shadows the builtin on purpose, like numpy
+    return Abs(x, name=name)
+
+
+def sqrt(x, name=None):
+    return Sqrt(x, name=name)

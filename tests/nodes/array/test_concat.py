@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import Input, ShapeError
+from tests.gradcases import GradCase, randn, run
+from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+
+CASES = [
+    GradCase("concat-axis0", lambda a, b: nd.concat([a, b], axis=0), (randn(2, 3), randn(4, 3, seed=1))),
+    GradCase("concat-last-axis-three", lambda a, b, c: nd.concat([a, b, c], axis=-1),
+             (randn(2, 3, 1), randn(2, 3, 2, seed=1), randn(2, 3, 3, seed=2))),
+    GradCase("concat-same-node-twice", lambda a: nd.concat([a, a * 2.0], axis=1), (randn(2, 3),)),
+    GradCase("stack-axis0", lambda a, b: nd.stack([a, b]), (randn(2, 3), randn(2, 3, seed=1))),
+    GradCase("stack-last-axis", lambda a, b, c: nd.stack([a, b, c], axis=-1),
+             (randn(2, 3), randn(2, 3, seed=1), randn(2, 3, seed=2))),
+    GradCase("stack-middle-axis", lambda a, b: nd.stack([a, b], axis=1), (randn(4, 2), randn(4, 2, seed=1))),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_gradcheck(case):
+    run(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_keeps_float32(case):
+    assert_keeps_float32(case)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_values_match_numpy(axis):
+    a, b = randn(2, 3), randn(2, 3, seed=1)
+    np.testing.assert_array_equal(evaluate(lambda x, y: nd.concat([x, y], axis), a, b), np.concatenate([a, b], axis))
+    np.testing.assert_array_equal(evaluate(lambda x, y: nd.stack([x, y], axis), a, b), np.stack([a, b], axis))
+
+
+def test_static_shapes():
+    a, b = Input("a", shape=(None, 3)), Input("b", shape=(None, 5))
+    assert nd.concat([a, b], axis=1).shape == (None, 8)
+    assert nd.concat([a, a], axis=0).shape == (None, 3)
+    assert nd.stack([a, a, a], axis=1).shape == (None, 3, 3)
+
+
+def test_mismatched_shapes_are_refused_when_wired():
+    a, b = Input("a", shape=(None, 3)), Input("b", shape=(None, 5))
+    with pytest.raises(ShapeError, match="differ"):
+        nd.concat([a, b], axis=0)
+    with pytest.raises(ShapeError, match="differ"):
+        nd.stack([a, b])
+    with pytest.raises(ShapeError, match="same number of axes"):
+        nd.concat([a, Input("c", shape=(None, 3, 1))], axis=0)
