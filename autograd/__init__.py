@@ -12,6 +12,7 @@ from .errors import (
     CycleError,
     FeedError,
     GraphError,
+    NodeError,
     ShapeError,
 )
 from .gradcheck import GradcheckError, GradcheckReport, check_node, gradcheck
@@ -20,10 +21,11 @@ from .naming import scope
 from .node import Constant, Input, Leaf, Node, as_node
 from .optim import SGD, Adam
 from .parameter import Parameter
+from .render import draw as draw
 
 __all__ = [
     "Adam", "AnomalyError", "BackwardError", "CheckpointError", "Constant", "CycleError",
-    "FeedError", "GradcheckError", "GradcheckReport", "Graph", "GraphError", "Input", "Leaf",
+    "FeedError", "GradcheckError", "GradcheckReport", "Graph", "GraphError", "Input", "NodeError", "Leaf",
     "Node", "Parameter", "SGD", "ShapeError", "as_node", "check_node", "default_dtype",
     "get_default_dtype", "gradcheck", "scope", "set_default_dtype",
 ]

@@ -23,6 +23,9 @@ def atomic_savez(path, arrays):
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a saved model is an ordinary file
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
@@ -84,19 +87,22 @@ def load_parameters(path, parameters, buffered=()):
             )
         if stored.dtype.kind != "f":
             raise CheckpointError(f"parameter '{name}' in {path!s} has non-float dtype {stored.dtype}")
-    for name, p in by_name.items():
-        for key, value in p.state.items():
-            stored = arrays.get(f"state/{name}/{key}")
-            if stored is not None and np.ndim(value) and stored.shape != np.shape(value):
+    for key, stored in arrays.items():
+        if key.startswith("state/"):
+            name, _, entry = key[len("state/"):].rpartition("/")
+            if name not in by_name:
+                raise CheckpointError(f"optimizer state {key!r} in {path!s} belongs to no parameter of the graph")
+            shape = by_name[name].value.shape
+            if stored.dtype.kind not in "fiu" or stored.ndim and stored.shape != shape:
                 raise CheckpointError(
-                    f"optimizer state '{key}' of parameter '{name}' has shape {np.shape(value)} in the graph "
-                    f"but {stored.shape} in the file {path!s}"
+                    f"optimizer state '{entry}' of parameter '{name}' is {stored.dtype} {stored.shape} in the file "
+                    f"{path!s}, but the parameter has shape {shape}"
                 )
     for node in buffered:
         for key, value in node.buffers.items():
             stored = arrays.get(f"buffer/{node.name}/{key}")
-            if stored is None or stored.shape != value.shape:
-                found = "missing" if stored is None else f"of shape {stored.shape}"
+            if stored is None or stored.shape != value.shape or stored.dtype.kind not in "fiub":
+                found = "missing" if stored is None else f"{stored.dtype} {stored.shape}"
                 raise CheckpointError(
                     f"buffer '{key}' of node '{node.name}' (shape {value.shape}) is {found} in the file {path!s}"
                 )

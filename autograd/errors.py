@@ -13,6 +13,10 @@ class ShapeError(GraphError, ValueError):
     """Shapes of a node's inputs (or of an addend) do not fit together."""
 
 
+class NodeError(GraphError, ValueError):
+    """A node's forward refused the values it got (for example labels out of range)."""
+
+
 class CycleError(GraphError):
     """The wiring contains a cycle; the message lists the nodes on it."""
 

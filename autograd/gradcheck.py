@@ -171,6 +171,7 @@ def _float64(graph, feeds):
                 feeds[i.name] = np.array(feeds[i.name], dtype=np.float64)
         yield
     finally:
+        graph.zero_grad()  # the check's float64 gradients must not leak into training
         for p, value in saved_params:
             p.value = value
         for i, dtype in saved_inputs:

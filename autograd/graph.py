@@ -12,7 +12,7 @@ A parameter, reached last of all its consumers, updates itself.
 
 import numpy as np
 
-from .errors import AnomalyError, BackwardError, FeedError, GraphError, ShapeError, describe
+from .errors import AnomalyError, BackwardError, FeedError, GraphError, NodeError, ShapeError, describe
 from .node import Input, Leaf
 from .optim import SGD
 from .parameter import Parameter
@@ -40,9 +40,8 @@ class Graph:
         self.leaves = [n for n in self.nodes if isinstance(n, Leaf)]
         self.rule = rule if rule is not None else SGD()
         self.detect_anomaly = False
-        self._check_unique_parameter_names()
-        self._keep = None
-        self._ready_for_backward = False
+        self._check_unique_names()
+        self._pass = None  # the stamp of the last forward pass with gradients
         self._plan_key = None
 
     # -- configuration ------------------------------------------------------
@@ -86,15 +85,18 @@ class Graph:
     def parameter_count(self):
         return sum(p.value.size for p in self.parameters)
 
-    def _check_unique_parameter_names(self):
-        seen = {}
-        for p in self.parameters:
-            if p.name in seen:
-                raise GraphError(
-                    f"two different parameters are both named '{p.name}'; give them distinct "
-                    "names (parameter files are keyed by name)"
-                )
-            seen[p.name] = p
+    def _check_unique_names(self):
+        """Inputs are fed, and parameters and buffers saved, by name: names must be unique."""
+        for kind, group in (
+            ("parameters", self.parameters),
+            ("inputs", self.inputs),
+            ("nodes with buffers", [n for n in self.nodes if n.buffers]),
+        ):
+            seen = set()
+            for node in group:
+                if node.name in seen:
+                    raise GraphError(f"two different {kind} are both named '{node.name}'; give them distinct names")
+                seen.add(node.name)
 
     # -- forward ------------------------------------------------------------
     def forward(self, feeds=None, grad=True, **named_feeds):
@@ -105,25 +107,26 @@ class Graph:
         keep no state for backward, and backward is refused until the next
         forward with gradients.
         """
+        self._pass = None  # a failed feed or forward leaves nothing to backward
         self._feed(feeds, named_feeds)
-        if self._keep is not grad:
-            for node in self.computed:
-                node.keep = grad
-            self._keep = grad
-        self._ready_for_backward = False
+        stamp = object()  # marks the nodes this pass computed (graphs may share nodes)
         node = None
         try:
             for node in self.computed:
+                node.keep = grad
+                node.stamp = stamp
                 node.value = node.forward(*[i.value for i in node.inputs])
                 if self.detect_anomaly:
-                    _check_finite(node, node.value, "forward value")
+                    _check_finite(node.value, f"the forward value of {describe(node)}")
         except GraphError:
             raise
-        except ValueError as e:  # numpy's shape mismatches are ValueErrors
-            raise ShapeError(f"{describe(node)} failed in forward: {e}") from e
+        except ValueError as e:
+            error = ShapeError if _about_shapes(e) else NodeError
+            raise error(f"{describe(node)} failed in forward: {e}") from e
         except Exception as e:
             raise GraphError(f"{describe(node)} failed in forward: {type(e).__name__}: {e}") from e
-        self._ready_for_backward = grad
+        if grad:
+            self._pass = stamp
         if len(self.roots) == 1:
             return self.roots[0].value
         return tuple(r.value for r in self.roots)
@@ -164,20 +167,18 @@ class Graph:
     def backward(self, seed=None, update=True, accumulate=False, keep_addends=False):
         """Propagate dG/df from the roots to every node that needs it.
 
-        `seed` is dG/droot (default: ones, so G is the sum of the roots).
-        With `update`, each parameter applies its update rule as soon as its
-        gradient is complete; without it, gradients are only computed and left
-        in `param.grad` (summed over calls with `accumulate`, for micro-batches,
-        until `apply_updates()` or `zero_grad()`). `keep_addends` stores on each
+        `seed` is dG/droot (default: ones, so G is the sum of the roots; a
+        list gives one seed per root). With `update`, each parameter applies
+        its update rule as soon as its gradient is complete; with
+        `update=False` gradients are only computed and left in `param.grad`
+        (summed over calls with `accumulate`, for micro-batches, until
+        `apply_updates()` or `zero_grad()`). `keep_addends` stores on each
         node the tuple of addends it sent, reduced to its inputs' shapes (None
         where an input needs no gradient), for diagrams of the gradient flow.
+        The gradient of a leaf (parameter or input) is an array of its own.
         """
-        if not self._ready_for_backward:
-            raise BackwardError(
-                "backward needs a fresh forward pass with grad=True: either no forward ran, "
-                "it ran with grad=False, or backward already consumed it"
-            )
-        self._ready_for_backward = False
+        self._check_ready(update, accumulate)
+        self._pass = None
         leaf_flags = tuple(n.requires_grad for n in self.leaves)
         if leaf_flags != self._plan_key:
             self._plan()
@@ -185,7 +186,7 @@ class Graph:
             if not (accumulate and isinstance(node, Parameter)):
                 node.grad = None
             node.addends = None
-        owned = set()
+        owned = set()  # nodes whose gradient array the engine allocated itself
         self._seed_roots(seed, owned)
         rule, lr = self.rule, self.rule.lr
         anomaly = self.detect_anomaly
@@ -195,8 +196,6 @@ class Graph:
                 g = node.grad
                 if g is None:
                     continue
-                if anomaly:
-                    _check_finite(node, g, "gradient dG/df")
                 if node.inputs:
                     addends = node.backward(g)
                     if isinstance(addends, np.ndarray) or len(addends) != len(node.inputs):
@@ -205,31 +204,55 @@ class Graph:
                             f"got {type(addends).__name__}"
                         )
                     if keep_addends:  # reduced here once, so the loop below finds them in shape
-                        addends = node.addends = tuple(map(_reduced, addends, node.inputs, node.needs))
+                        addends = node.addends = tuple(
+                            _reduced(a, inp, need, node) for a, inp, need in zip(addends, node.inputs, node.needs)
+                        )
                     for inp, a, need in zip(node.inputs, addends, node.needs):
                         if a is None or not need:
                             continue
                         if a.shape != inp.value.shape:
-                            a = unbroadcast(a, inp.value.shape)
+                            a = _reduced(a, inp, need, node)
+                        if anomaly:
+                            _check_finite(a, f"the addend {describe(node)} sent to '{inp.name}'")
                         prev = inp.grad
                         if prev is None:
-                            inp.grad = a
+                            if inp.inputs or (a is not g and a.flags.writeable):
+                                inp.grad = a
+                            else:  # a leaf's gradient must not alias a gradient passed through
+                                inp.grad = np.array(a)
+                                owned.add(inp)
                         elif inp in owned:
                             prev += a
+                            inp.grad = prev  # for 0-d values `+=` makes a new numpy scalar
                         else:
                             inp.grad = prev + a
                             owned.add(inp)
                 elif update and isinstance(node, Parameter):
                     node.update(g, rule, lr)
-        except ShapeError as e:
-            raise ShapeError(f"{describe(node)} sent a wrong-shaped addend in backward: {e}") from None
         except GraphError:
             raise
         except Exception as e:
             raise GraphError(f"{describe(node)} failed in backward: {type(e).__name__}: {e}") from e
 
+    def _check_ready(self, update, accumulate):
+        if accumulate and update:
+            raise ValueError("accumulate=True sums gradients for a later apply_updates(): use it with update=False")
+        if self._pass is None:
+            raise BackwardError(
+                "backward needs a fresh forward pass with grad=True: either no forward ran, "
+                "it ran with grad=False or failed, or backward already consumed it"
+            )
+        for node in self.computed:
+            if node.stamp is not self._pass:
+                raise BackwardError(
+                    f"node '{node.name}' was recomputed by another graph's forward pass since this graph's "
+                    "forward (the graphs share nodes); run this graph's forward again before its backward"
+                )
+
     def _seed_roots(self, seed, owned):
-        seeds = seed if isinstance(seed, (list, tuple)) else [seed] * len(self.roots)
+        seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed] * len(self.roots)
+        if len(seeds) != len(self.roots):
+            raise ValueError(f"{len(seeds)} seeds for {len(self.roots)} roots {[r.name for r in self.roots]}")
         for root, s in zip(self.roots, seeds):
             if not self._flags[root]:
                 continue
@@ -288,13 +311,24 @@ class Graph:
         )
 
 
-def _reduced(addend, inp, need):
+def _reduced(addend, inp, need, sender):
+    """`addend` summed back to the shape of `inp` (undoing broadcasting)."""
     if addend is None or not need:
         return None
-    return addend if addend.shape == inp.value.shape else unbroadcast(addend, inp.value.shape)
+    if addend.shape == inp.value.shape:
+        return addend
+    try:
+        return unbroadcast(addend, inp.value.shape)
+    except ShapeError as e:
+        raise ShapeError(f"{describe(sender)} sent '{inp.name}' a wrong-shaped addend: {e}") from None
 
 
-def _check_finite(node, array, what):
+def _check_finite(array, what):
     if array is not None and np.asarray(array).dtype.kind in "fc" and not np.all(np.isfinite(array)):
-        raise AnomalyError(f"anomaly: the {what} of {describe(node)} contains NaN or inf")
+        raise AnomalyError(f"anomaly: {what} contains NaN or inf")
 
+
+def _about_shapes(error):
+    """Whether a ValueError from numpy is about shapes (broadcasting, matmul, reshape)."""
+    text = str(error).lower()
+    return any(word in text for word in ("shape", "broadcast", "dimension", "size", "axis"))

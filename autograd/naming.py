@@ -35,5 +35,7 @@ def make_name(name, op):
     """The full name of a new node: scope prefix plus `name`, or `op_K`."""
     if name is None:
         name = f"{op}_{next(_counters[op])}"
+    elif not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(f"a node name must be a non-empty string without '/', got {name!r}")
     prefix = ".".join(_scopes)
     return f"{prefix}.{name}" if prefix else name

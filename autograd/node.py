@@ -51,7 +51,8 @@ class Node(Operators):
         self.addends = None  # addends sent to the inputs (kept on request)
         self.needs = (True,) * len(self.inputs)
         self.training = True
-        self.keep = True
+        self.keep = True  # False in inference: forward keeps nothing for backward
+        self.stamp = None  # which forward pass computed `value` (set by the graph)
         self.shape = None  # so that repr works while infer_shape runs
         self.shape = self._static_shape()
 
@@ -153,13 +154,20 @@ def _feed_error(node, array, what):
 
 
 class Constant(Leaf):
-    """A fixed array wired into the graph; it gets no gradient."""
+    """A fixed array wired into the graph; it gets no gradient.
+
+    Numbers and integer or float arrays take the default float dtype (so that
+    `x * [1, 2]` keeps a float32 graph float32) unless `dtype` is given;
+    boolean arrays (masks) stay boolean.
+    """
 
     op = "constant"
 
-    def __init__(self, value, name=None):
+    def __init__(self, value, name=None, dtype=None):
         array = np.asarray(value)
-        if array.dtype.kind in "fc" or array.dtype.kind in "iub" and array.ndim == 0:
+        if dtype is not None:
+            array = array.astype(dtype)
+        elif array.dtype.kind in "fiu":
             array = array.astype(config.get_default_dtype())
         super().__init__(name=name)
         self.value = array

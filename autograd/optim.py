@@ -52,8 +52,8 @@ class Adam:
     """
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        if lr < 0 or eps <= 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
-            raise ValueError("Adam needs lr >= 0, eps > 0 and betas in [0, 1)")
+        if lr < 0 or eps <= 0 or weight_decay < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
+            raise ValueError("Adam needs lr >= 0, eps > 0, weight_decay >= 0 and betas in [0, 1)")
         self.lr = lr
         self.betas = tuple(betas)
         self.eps = eps
@@ -78,4 +78,4 @@ class Adam:
         w -= step * m / (np.sqrt(v) + self.eps * np.sqrt(1 - b2**t))
 
     def __repr__(self):
-        return f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps})"
+        return f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"

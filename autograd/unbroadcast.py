@@ -17,6 +17,8 @@ def _ones(n, dtype):
     key = (n, dtype)
     ones = _ones_cache.get(key)
     if ones is None:
+        if len(_ones_cache) >= 64:  # varying batch sizes must not grow memory without bound
+            _ones_cache.clear()
         ones = _ones_cache[key] = np.ones(n, dtype=dtype)
     return ones
 
@@ -38,7 +40,7 @@ def unbroadcast(addend, shape):
             # A BLAS matrix-vector product sums the leading axes many times
             # faster than .sum(0) on tall arrays (one row of ones times A).
             n = math.prod(lead)
-            addend = (_ones(n, addend.dtype) @ addend.reshape(n, -1)).reshape(rest)
+            addend = (_ones(n, addend.dtype) @ addend.reshape(n, math.prod(rest))).reshape(rest)
         else:
             addend = addend.sum(axis=tuple(range(extra)))
     stretched = tuple(i for i, (a, s) in enumerate(zip(addend.shape, shape)) if s == 1 and a != 1)

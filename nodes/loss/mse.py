@@ -40,11 +40,11 @@ class MSE(Node):
         if self.reduction == "none":
             return squared
         total = np.sum(squared)
-        return np.asarray(total / d.size if self.reduction == "mean" else total, dtype=d.dtype)
+        return np.asarray(total / max(d.size, 1) if self.reduction == "mean" else total, dtype=d.dtype)
 
     def backward(self, g):
         d = self.d
-        scale = 2 / d.size if self.reduction == "mean" else 2
+        scale = 2 / max(d.size, 1) if self.reduction == "mean" else 2
         grad = d * (g * scale)
         return (grad if self.needs[0] else None), (-grad if self.needs[1] else None)
 

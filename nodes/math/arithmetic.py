@@ -4,6 +4,8 @@ Addends are returned in the broadcast output shape; the engine sums them
 back to each input's shape.
 """
 
+import numpy as np
+
 from autograd import Node, ShapeError
 
 
@@ -115,6 +117,8 @@ class Pow(Elementwise):
 
     def backward(self, g):
         p = self.exponent
+        if p == 0:  # f is constant; a ** -1 would turn 0 * inf into NaN at a = 0
+            return (np.zeros_like(g),)
         return (g * p * self.a ** (p - 1),)
 
 
@@ -124,11 +128,11 @@ class Scale(Elementwise):
     op = "scale"
 
     def __init__(self, a, factor, name=None):
-        self.factor = factor
+        self.factor = float(factor)  # a plain float keeps float32 arrays float32; np.float64 would not
         super().__init__(a, name=name)
 
     def forward(self, a):
-        return a * self.factor  # a Python number keeps the array's dtype
+        return a * self.factor
 
     def backward(self, g):
         return (g * self.factor,)

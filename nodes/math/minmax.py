@@ -67,8 +67,10 @@ class Clip(Elementwise):
         super().__init__(x, name=name)
 
     def _bound(self, bound, x):
-        # Python numbers keep x's dtype; arrays are cast to it.
-        return bound if bound is None or isinstance(bound, (int, float)) else np.asarray(bound, dtype=x.dtype)
+        # Plain Python floats keep x's dtype (np.float64 would promote it); arrays are cast to it.
+        if bound is None:
+            return None
+        return float(bound) if np.ndim(bound) == 0 else np.asarray(bound, dtype=x.dtype)
 
     def forward(self, x):
         lo, hi = self._bound(self.lo, x), self._bound(self.hi, x)

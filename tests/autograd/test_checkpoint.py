@@ -68,12 +68,42 @@ def test_a_corrupt_file_is_refused_clearly(tmp_path):
         graph.load(path)
 
 
+class _Alarm:
+    """Unpickling this object sets a flag: the test fails if it ever happens."""
+
+    unpickled = False
+
+    def __reduce__(self):
+        return (_trip, ())
+
+
+def _trip():
+    _Alarm.unpickled = True
+    return np.zeros((4, 3))
+
+
 def test_pickled_objects_are_never_loaded(tmp_path):
     path = tmp_path / "pickled.npz"
-    np.savez(path, **{"param/fc.weight": np.array([object()], dtype=object)})
+    np.savez(path, **{"param/fc.weight": np.array([_Alarm()], dtype=object), "param/fc.bias": np.zeros(3)})
     graph, _ = _model()
-    with pytest.raises(ag.CheckpointError):
+    with pytest.raises(ag.CheckpointError, match="not a readable .npz"):
         graph.load(path)
+    assert not _Alarm.unpickled
+
+
+def test_optimizer_state_that_does_not_fit_is_refused_before_anything_changes(tmp_path):
+    graph, fc = _model()
+    _train_one_step(graph)
+    graph.save(tmp_path / "model.npz")
+    arrays = dict(np.load(tmp_path / "model.npz"))
+    arrays["state/fc.weight/velocity"] = np.zeros(7)
+    np.savez(tmp_path / "bad.npz", **arrays)
+    fresh, fresh_fc = _model(seed=3)
+    before = fresh_fc.weight.value.copy()
+    with pytest.raises(ag.CheckpointError, match=r"'velocity' of parameter 'fc.weight' is float64 \(7,\)"):
+        fresh.load(tmp_path / "bad.npz")
+    np.testing.assert_array_equal(fresh_fc.weight.value, before)
+    assert fresh_fc.weight.state == {}
 
 
 def test_a_crash_while_saving_leaves_the_old_file_intact(tmp_path, monkeypatch):

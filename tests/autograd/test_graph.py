@@ -193,3 +193,101 @@ def test_keep_addends_stores_what_each_node_sent():
     sent_to_x, sent_to_w = product.addends
     assert sent_to_x is None  # x needs no gradient
     np.testing.assert_allclose(sent_to_w, [3.0, 4.0])
+
+
+def test_a_scalar_used_three_times_gets_all_three_addends():
+    s = ag.Parameter(2.0, name="s")
+    graph = ag.Graph(s + s + s * 1.0)
+    graph.forward()
+    graph.backward(update=False)
+    assert s.grad == pytest.approx(3.0)
+    x = ag.Input("x")
+    t = nd.sum(x)
+    report = ag.gradcheck(ag.Graph(t * t + t + t), {x: np.array([0.5, 1.5])})
+    assert report.ok
+
+
+def test_an_empty_batch_runs_forward_and_backward():
+    x = ag.Input("x", shape=(None, 3))
+    fc = nd.Linear(3, 2, name="fc")
+    graph = ag.Graph(nd.mse(fc(x), np.zeros(2)))
+    graph.forward(x=np.zeros((0, 3)))
+    graph.backward(update=False)
+    np.testing.assert_array_equal(fc.bias.grad, np.zeros(2))
+
+
+def test_graphs_sharing_nodes_never_backpropagate_stale_values():
+    x = ag.Input("x", shape=(None, 2))
+    w = ag.Parameter(np.ones((2, 2)), name="w")
+    logits = nd.tanh(x @ w)
+    train, predict = ag.Graph(nd.sum(logits)), ag.Graph(logits)
+    train.forward(x=np.ones((3, 2)))
+    predict.forward(x=np.full((3, 2), 5.0), grad=False)
+    with pytest.raises(ag.BackwardError, match="another graph's forward"):
+        train.backward()
+    train.forward(x=np.ones((3, 2)))  # after a fresh forward the state is its own
+    train.backward(update=False)
+    expected = np.ones((2, 3)) @ (1 - np.tanh(np.full((3, 2), 2.0)) ** 2)
+    np.testing.assert_allclose(w.grad, expected, rtol=1e-6)
+
+
+def test_numpy_float64_scalars_keep_a_float32_graph_float32():
+    x = ag.Input("x")
+    graph = ag.Graph(nd.clip(x / np.sqrt(4.0) * np.float64(0.5), np.float64(0), 1) + [1, 2])
+    assert graph.forward(x=np.ones(2, np.float32)).dtype == np.float32
+
+
+def test_accumulating_while_updating_is_refused():
+    w = ag.Parameter(1.0, name="w")
+    graph = ag.Graph(w * 2.0)
+    graph.forward()
+    with pytest.raises(ValueError, match="update=False"):
+        graph.backward(accumulate=True)
+
+
+def test_anomaly_mode_names_the_node_whose_backward_made_the_nan():
+    w = ag.Parameter(np.ones(2), name="w")
+    x = ag.Input("x")
+    root = nd.sqrt(x * w, name="the_sqrt")  # d sqrt(u)/du = inf at u = 0
+    graph = ag.Graph(root)
+    graph.detect_anomaly = True
+    graph.forward(x=np.zeros(2))
+    with np.errstate(all="ignore"), pytest.raises(ag.AnomalyError, match="node 'the_sqrt'"):
+        graph.backward(update=False)
+
+
+def test_a_leaf_gradient_is_an_array_of_its_own():
+    a, b = ag.Parameter(np.ones(2), name="a"), ag.Parameter(np.ones(2), name="b")
+    graph = ag.Graph(nd.sum(a + b))  # Add passes the same gradient array to both
+    graph.forward()
+    graph.backward(update=False)
+    assert a.grad is not b.grad
+    a.grad *= 0.5  # gradient clipping in user code touches one parameter only
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+
+
+def test_two_inputs_with_one_name_are_refused():
+    with pytest.raises(ag.GraphError, match="inputs are both named 'x'"):
+        ag.Graph(ag.Input("x") + ag.Input("x"))
+
+
+def test_names_with_a_slash_are_refused():
+    with pytest.raises(ValueError, match="without '/'"):
+        ag.Parameter(1.0, name="a/b")
+
+
+def test_one_seed_per_root():
+    w = ag.Parameter(1.0, name="w")
+    graph = ag.Graph(w * 2.0, w * 3.0)
+    graph.forward()
+    with pytest.raises(ValueError, match="1 seeds for 2 roots"):
+        graph.backward(seed=[np.float32(1.0)])
+
+
+def test_a_value_error_that_is_not_about_shapes_is_not_called_a_shape_error():
+    logits = ag.Input("logits", shape=(None, 3))
+    labels = ag.Input("labels", shape=(None,), dtype=np.int64)
+    graph = ag.Graph(nd.softmax_cross_entropy(logits, labels))
+    with pytest.raises(ag.NodeError, match="labels must lie in") as info:
+        graph.forward(logits=np.zeros((2, 3)), labels=np.array([0, 7]))
+    assert not isinstance(info.value, ag.ShapeError)

@@ -68,3 +68,21 @@ def test_a_parameter_can_have_its_own_rule_and_keeps_its_state():
     assert set(w.state) == {"m", "v", "t"} and v.state == {}
     assert w.value[0] == pytest.approx(0.9, rel=1e-6)  # Adam's first step is lr * sign(g)
     assert v.value[0] == pytest.approx(0.9)
+
+
+def test_adam_weight_decay_is_decoupled():
+    lr, wd = 0.01, 0.1
+    w = np.array([1.0, 1.0])
+    expected = w.copy()
+    rule = ag.Adam(lr=lr, weight_decay=wd)
+    state = {}
+    m = v = 0.0
+    for t, g in enumerate(GRADS, start=1):
+        rule.update(w, g, state, lr)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        expected = expected - lr * wd * expected
+        expected = expected - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    np.testing.assert_allclose(w, expected, rtol=1e-12)
+    with pytest.raises(ValueError):
+        ag.Adam(weight_decay=-1)

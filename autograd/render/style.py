@@ -1,0 +1,76 @@
+"""How each kind of node looks: shapes and colours, chosen to be told apart at a glance.
+
+Inputs are blue ovals, parameters amber cylinders (stored state), operations
+white rounded boxes, losses purple double octagons, collapsed blocks green
+3-D boxes. Health problems override the fill: red for NaN/inf, orange for a
+dead ReLU, grey for frozen parameters; vanishing or exploding gradients get a
+thick coloured border so the kind stays visible.
+"""
+
+from ..node import Constant, Input
+from ..parameter import Parameter
+
+FONT = "Helvetica"
+MUTED = "#475569"  # secondary text (op, shape)
+GRAD_TEXT = "#9f1239"  # gradient annotations
+
+KINDS = {
+    "input": {"shape": "oval", "style": "filled", "fillcolor": "#dbeafe", "color": "#1d4ed8"},
+    "parameter": {"shape": "cylinder", "style": "filled", "fillcolor": "#fef3c7", "color": "#b45309"},
+    "constant": {"shape": "oval", "style": "filled,dashed", "fillcolor": "#f1f5f9", "color": "#94a3b8"},
+    "op": {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff", "color": "#334155"},
+    "loss": {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#ede9fe", "color": "#6d28d9"},
+    "block": {"shape": "box3d", "style": "filled", "fillcolor": "#d1fae5", "color": "#047857"},
+}
+
+#: Fill colours (and a font colour) for health problems, strongest first.
+HEALTH = {
+    "nonfinite": {"fillcolor": "#dc2626", "fontcolor": "#ffffff", "color": "#7f1d1d"},
+    "dead_relu": {"fillcolor": "#fdba74", "color": "#c2410c"},
+    "frozen": {"fillcolor": "#e5e7eb", "fontcolor": "#6b7280", "color": "#9ca3af"},
+}
+#: Borders for gradient-norm problems (the fill still tells the kind).
+BORDERS = {
+    "vanishing": {"color": "#2563eb", "penwidth": "3"},
+    "exploding": {"color": "#dc2626", "penwidth": "3"},
+}
+
+#: Cluster fills by nesting depth (outermost first), light enough for black text.
+CLUSTER_FILLS = ("#f8fafc", "#eef2f7", "#e2e8f0", "#d7dee8")
+
+#: Colour ramp for edge gradients, weak to strong.
+RAMP = ("#cbd5e1", "#93c5fd", "#a78bfa", "#f472b6", "#be123c")
+
+_LOSS_WORDS = ("loss", "entropy", "mse", "nll", "hinge")
+
+
+def kind_of(node, roots=()):
+    """'input', 'parameter', 'constant', 'loss' or 'op'.
+
+    A loss is a node whose op names a loss, or a root whose value is a scalar.
+    """
+    if isinstance(node, Parameter):
+        return "parameter"
+    if isinstance(node, Input):
+        return "input"
+    if isinstance(node, Constant):
+        return "constant"
+    op = str(getattr(node, "op", "")).lower()
+    if any(word in op for word in _LOSS_WORDS):
+        return "loss"
+    if node in roots and (node.shape == () or node.value is not None and node.value.ndim == 0):
+        return "loss"
+    return "op"
+
+
+def ramp(t):
+    """Colour for t in [0, 1] interpolated along RAMP."""
+    t = min(max(float(t), 0.0), 1.0) * (len(RAMP) - 1)
+    i = min(int(t), len(RAMP) - 2)
+    frac = t - i
+    a, b = _rgb(RAMP[i]), _rgb(RAMP[i + 1])
+    return "#" + "".join(f"{round(x + (y - x) * frac):02x}" for x, y in zip(a, b))
+
+
+def _rgb(hex_colour):
+    return tuple(int(hex_colour[k:k + 2], 16) for k in (1, 3, 5))
