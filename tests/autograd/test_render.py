@@ -1,0 +1,366 @@
+"""Diagrams: the DOT source says what the graph is, and files come out with or without `dot`."""
+
+import re
+
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import SGD, Graph, Input, Node, Parameter, draw, scope
+from autograd.render import save
+from autograd.render.style import BORDERS, HEALTH, KINDS
+from autograd.unbroadcast import unbroadcast
+
+NODE_LINE = re.compile(r"^\s*([nb]\d+) \[(.*)\]$")
+EDGE_LINE = re.compile(r"^\s*([nb]\d+) -> ([nb]\d+)(?: \[(.*)\])?$")
+TOOLTIP = re.compile(r'tooltip="([^"]*)"')
+
+
+class Drawn:
+    """The nodes and edges of a DOT source, keyed by the full node name (from the tooltip)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.attrs = {}  # name -> attribute text
+        self.name_of = {}  # dot id -> name
+        self.edges = []  # (source name, target name, attribute text)
+        for line in source.splitlines():
+            m = NODE_LINE.match(line)
+            if m:
+                tooltip = TOOLTIP.search(m.group(2)).group(1)
+                name = tooltip.split(" (")[0]
+                self.attrs[name] = m.group(2)
+                self.name_of[m.group(1)] = name
+                continue
+            m = EDGE_LINE.match(line)
+            if m:
+                self.edges.append((m.group(1), m.group(2), m.group(3) or ""))
+        self.edges = [(self.name_of[a], self.name_of[b], attrs) for a, b, attrs in self.edges]
+
+    def label(self, name):
+        return re.search(r"label=<(.*)>", self.attrs[name]).group(1)
+
+    def text(self, name):
+        """The label's words without the HTML markup."""
+        return re.sub(r"<[^>]+>", " ", self.label(name))
+
+    def number_after(self, name, prefix):
+        m = re.search(re.escape(prefix) + r"\s*(-?[0-9.e+-]+)", self.text(name))
+        assert m, f"no {prefix!r} in the label of {name}: {self.text(name)}"
+        return float(m.group(1))
+
+    def edges_between(self, a, b):
+        return [attrs for s, t, attrs in self.edges if (s, t) == (a, b)]
+
+    def attr(self, name, key):
+        outside_label = re.sub(r"label=<.*>>", "", self.attrs[name])
+        m = re.search(rf'\b{key}="?([^" ]+)"?', outside_label)
+        return m.group(1) if m else None
+
+
+def small_net(seed=0):
+    """x (N, 3) -> fc (Linear 3->2) -> relu -> softmax cross-entropy."""
+    rng = np.random.default_rng(seed)
+    x = Input(name="x", shape=(None, 3))
+    labels = Input(name="labels", shape=(None,), dtype=np.int64)
+    fc = nd.Linear(3, 2, name="fc", rng=rng)
+    h = nd.relu(fc(x), name="act")
+    loss = nd.softmax_cross_entropy(h, labels, name="loss")
+    graph = Graph(loss, rule=SGD(0.1))
+    feeds = {"x": rng.standard_normal((5, 3)), "labels": rng.integers(0, 2, 5)}
+    return graph, feeds
+
+
+def test_small_graph_has_every_node_edge_name_op_and_shape():
+    graph, _ = small_net()
+    drawn = Drawn(draw(graph).source)
+    assert set(drawn.attrs) == {n.name for n in graph.nodes}
+    # One edge per (consumer, input) pair of the graph, in the data-flow direction.
+    expected = sorted((i.name, n.name) for n in graph.nodes for i in n.inputs)
+    assert sorted((s, t) for s, t, _ in drawn.edges) == expected
+    assert "matmul" in drawn.text("fc.matmul") and "(N, 2)" in drawn.text("fc.matmul")
+    assert "(N, 3)" in drawn.text("x")
+    assert "(3, 2)" in drawn.text("fc.weight") and "6 params" in drawn.text("fc.weight")
+    assert "softmax_cross_entropy" in drawn.text("loss")
+    # Edges carry the shape of the tensor they bring.
+    assert "(N, 3)" in drawn.edges_between("x", "fc.matmul")[0]
+
+
+def test_kinds_are_told_apart_by_shape():
+    graph, _ = small_net()
+    drawn = Drawn(draw(graph).source)
+    shapes = {name: drawn.attr(name, "shape") for name in ("x", "fc.weight", "fc.add", "loss")}
+    assert shapes == {
+        "x": KINDS["input"]["shape"], "fc.weight": KINDS["parameter"]["shape"],
+        "fc.add": KINDS["op"]["shape"], "loss": KINDS["loss"]["shape"],
+    }
+    assert len(set(shapes.values())) == 4
+
+
+def test_drawing_a_node_draws_only_the_subgraph_under_it():
+    graph, _ = small_net()
+    act = graph.node("act")
+    drawn = Drawn(draw(act).source)
+    assert set(drawn.attrs) == {"x", "fc.weight", "fc.matmul", "fc.bias", "fc.add", "act"}
+
+
+def test_node_gradient_norms_match_the_gradients():
+    graph, feeds = small_net()
+    graph.forward(feeds)
+    graph.backward(keep_addends=True, update=False)
+    drawn = Drawn(draw(graph, grads=True).source)
+    checked = 0
+    for node in graph.nodes:
+        if node.grad is None:
+            assert "dG/df" not in drawn.text(node.name)
+            continue
+        shown = drawn.number_after(node.name, "‖dG/df‖")
+        assert shown == pytest.approx(np.linalg.norm(node.grad), rel=1e-2)
+        checked += 1
+    assert checked >= 5  # loss, act, fc.add, fc.matmul, both parameters
+
+
+def test_gradient_statistics_mode_shows_mean_and_std():
+    graph, feeds = small_net()
+    graph.forward(feeds)
+    graph.backward(update=False)
+    drawn = Drawn(draw(graph, grads="stats").source)
+    g = graph.node("fc.matmul").grad
+    assert drawn.number_after("fc.matmul", "mean") == pytest.approx(g.mean(), rel=1e-2, abs=1e-6)
+    assert drawn.number_after("fc.matmul", "std") == pytest.approx(g.std(), rel=1e-2)
+
+
+def test_edge_addends_are_shown_reduced_to_the_input_shape():
+    graph, feeds = small_net()
+    graph.forward(feeds)
+    graph.backward(keep_addends=True, update=False)
+    drawn = Drawn(draw(graph, grads=True).source)
+    add = graph.node("fc.add")
+    bias_edge = drawn.edges_between("fc.bias", "fc.add")[0]
+    shown = float(re.search(r"‖addend‖ ([0-9.e+-]+)", bias_edge).group(1))
+    # The bias has one consumer, so the addend it received (summed over the
+    # batch from the (N, 2) one the add node computed) is exactly its gradient.
+    bias = graph.parameter("fc.bias")
+    assert shown == pytest.approx(np.linalg.norm(bias.grad), rel=1e-2)
+    assert np.linalg.norm(np.broadcast_to(bias.grad, add.value.shape)) != pytest.approx(shown, rel=1e-2)
+    # Stronger addends are drawn wider.
+    widths = {}
+    for s, t, attrs in drawn.edges:
+        m = re.search(r"penwidth=\"?([0-9.]+)", attrs)
+        if m:
+            widths[(s, t)] = float(m.group(1))
+    norms = {}
+    for consumer in graph.nodes:
+        for i, inp in enumerate(consumer.inputs):
+            if consumer.addends is not None and consumer.addends[i] is not None and consumer.needs[i]:
+                norms[(inp.name, consumer.name)] = np.linalg.norm(unbroadcast(consumer.addends[i], inp.value.shape))
+    strongest = max(norms, key=norms.get)
+    weakest = min(norms, key=norms.get)
+    assert widths[strongest] > widths[weakest]
+    # The labels input gets no gradient: its edge is dashed and carries no addend.
+    assert "dashed" in drawn.edges_between("labels", "loss")[0]
+
+
+def test_shared_parameter_sums_the_addends_of_its_consumers():
+    rng = np.random.default_rng(3)
+    x = Input(name="x", shape=(None, 4))
+    w = Parameter(rng.standard_normal((4, 4)), name="w")
+    first = nd.matmul(x, w, name="first")
+    second = nd.matmul(first, w, name="second")
+    graph = Graph(second)
+    graph.forward({"x": rng.standard_normal((2, 4))})
+    graph.backward(keep_addends=True, update=False)
+    drawn = Drawn(draw(graph, grads=True).source)
+    a1 = float(re.search(r"‖addend‖ ([0-9.e+-]+)", drawn.edges_between("w", "first")[0]).group(1))
+    a2 = float(re.search(r"‖addend‖ ([0-9.e+-]+)", drawn.edges_between("w", "second")[0]).group(1))
+    assert a1 == pytest.approx(np.linalg.norm(first.addends[1]), rel=1e-2)
+    assert a2 == pytest.approx(np.linalg.norm(second.addends[1]), rel=1e-2)
+    assert drawn.number_after("w", "‖dG/df‖") == pytest.approx(
+        np.linalg.norm(first.addends[1] + second.addends[1]), rel=1e-2)
+
+
+def test_asking_for_gradients_before_backward_says_so():
+    graph, feeds = small_net()
+    graph.forward(feeds)
+    source = draw(graph, grads=True).source
+    assert "gradients not computed yet" in source
+    assert "dG/df" not in source and "addend" not in source
+
+
+def test_backward_without_kept_addends_says_how_to_keep_them():
+    graph, feeds = small_net()
+    graph.forward(feeds)
+    graph.backward(update=False)
+    source = draw(graph, grads=True).source
+    assert "keep_addends=True" in source and "‖addend‖" not in source
+
+
+def nested_net():
+    rng = np.random.default_rng(1)
+    x = Input(name="x", shape=(None, 3))
+    with scope("outer"):
+        a = nd.Linear(3, 3, name="inner", rng=rng)(x)
+        b = nd.relu(a, name="act")
+    out = nd.Linear(3, 2, name="head", rng=rng)(b)
+    return Graph(out)
+
+
+def test_scopes_become_nested_clusters():
+    lines = draw(nested_net()).source.splitlines()
+    outer = next(i for i, line in enumerate(lines) if "subgraph cluster_outer {" in line)
+    inner = next(i for i, line in enumerate(lines) if "subgraph cluster_outer__inner {" in line)
+    assert inner > outer
+    depth = len(lines[outer]) - len(lines[outer].lstrip("\t"))
+    assert len(lines[inner]) - len(lines[inner].lstrip("\t")) == depth + 1
+    # The weight sits inside the inner cluster, named without the prefix.
+    weight = next(i for i, line in enumerate(lines) if 'tooltip="outer.inner.weight' in line)
+    close = next(i for i in range(inner, len(lines)) if lines[i].strip() == "}")
+    assert inner < weight < close
+    assert "<b>weight</b>" in lines[weight]
+
+
+def test_depth_collapses_deep_clusters_into_boxes_with_parameter_counts():
+    graph = nested_net()
+    drawn = Drawn(draw(graph, depth=0).source)
+    assert "outer" in drawn.attrs and "head" in drawn.attrs
+    assert not any(name.startswith("outer.") or name.startswith("head.") for name in drawn.attrs)
+    assert f"{3 * 3 + 3} params" in drawn.text("outer")
+    assert f"{3 * 2 + 2} params" in drawn.text("head")
+    assert drawn.attr("outer", "shape") == KINDS["block"]["shape"]
+    assert sorted((s, t) for s, t, _ in drawn.edges) == [("outer", "head"), ("x", "outer")]
+    # depth=1 keeps the outer cluster and folds the Linear inside it.
+    drawn1 = Drawn(draw(graph, depth=1).source)
+    assert "outer.inner" in drawn1.attrs and "outer.act" in drawn1.attrs
+    assert "subgraph cluster_outer {" in drawn1.source
+    assert ("outer.inner", "outer.act") in [(s, t) for s, t, _ in drawn1.edges]
+
+
+def test_expand_opens_one_scope_and_folds_the_rest_of_its_parent():
+    drawn = Drawn(draw(nested_net(), depth=0, expand=["outer.inner"]).source)
+    assert {"outer.inner.weight", "outer.inner.matmul", "outer.inner.add"} <= set(drawn.attrs)
+    assert "head" in drawn.attrs and "head.weight" not in drawn.attrs
+    # outer.act is all that is left of outer: a box inside the outer cluster.
+    assert "outer.act" not in drawn.attrs and "rest of outer" in drawn.text("outer")
+    lines = drawn.source.splitlines()
+    start = next(i for i, line in enumerate(lines) if "subgraph cluster_outer {" in line)
+    box = next(i for i, line in enumerate(lines) if 'tooltip="outer (block)"' in line)
+    assert start < box
+    assert ("outer.inner.add", "outer") in [(s, t) for s, t, _ in drawn.edges]
+
+
+def test_health_colours():
+    rng = np.random.default_rng(2)
+    x = Input(name="x", shape=(None, 3))
+    frozen = Parameter(rng.standard_normal((3, 3)), name="frozen", frozen=True)
+    live = Parameter(rng.standard_normal((3, 3)), name="live")
+    dead = nd.relu(nd.sub(nd.matmul(x, frozen, name="mm"), 1e3, name="shift"), name="dead")
+    tiny = nd.mul(nd.matmul(x, live, name="mm2"), 1e-12, name="tiny")
+    broken = nd.div(x, nd.sub(x, x, name="zero"), name="broken")
+    graph = Graph(nd.add(dead, tiny, name="out"), broken)
+    with np.errstate(all="ignore"):
+        graph.forward({"x": rng.standard_normal((4, 3))})
+        graph.backward(update=False)
+    drawn = Drawn(draw(graph, grads=True).source)
+    assert drawn.attr("broken", "fillcolor") == HEALTH["nonfinite"]["fillcolor"]
+    assert drawn.attr("dead", "fillcolor") == HEALTH["dead_relu"]["fillcolor"]
+    assert "100% zeros" in drawn.text("dead")
+    assert drawn.attr("frozen", "fillcolor") == HEALTH["frozen"]["fillcolor"]
+    assert drawn.attr("live", "color") == BORDERS["vanishing"]["color"]
+    assert drawn.attr("out", "fillcolor") == KINDS["op"]["fillcolor"]  # a healthy node stays plain
+
+
+def test_shape_from_the_value_when_the_node_cannot_infer_it():
+    class Twice(Node):
+        """f = 2 x (no infer_shape).   Backward: dG/dx = 2 g."""
+
+        op = "twice"
+
+        def forward(self, x):
+            return 2 * x
+
+        def backward(self, g):
+            return (2 * g,)
+
+    x = Input(name="x")
+    y = Twice(x, name="y")
+    assert "twice ?" in Drawn(draw(y).source).text("y")
+    Graph(y).forward({"x": np.ones((7, 5))})
+    assert "twice (N, 5)" in Drawn(draw(y).source).text("y")
+
+
+def test_values_notes_and_backward_flow():
+    x = Input(name="x", shape=(None, 2))
+    w = Parameter([2.0, 3.0], name="w")
+    f = nd.mul(x, w, name="f")
+    graph = Graph(f)
+    graph.forward({"x": np.array([[1.0, -1.0]])})
+    graph.backward(keep_addends=True, update=False)
+    drawn = Drawn(draw(graph, grads=True, values=True, notes={"w": "a note"}, flow="backward").source)
+    assert "value [2 -3]" in drawn.text("f")
+    assert "dG/dw [1 -1]" in drawn.text("w")  # dG/dw = x * 1
+    assert "a note" in drawn.text("w")
+    assert all("dir=back" in attrs for _, _, attrs in drawn.edges)
+
+
+def test_bad_arguments_are_refused():
+    graph, _ = small_net()
+    with pytest.raises(TypeError):
+        draw("not a graph")
+    with pytest.raises(ValueError):
+        draw(graph, grads="loud")
+    with pytest.raises(ValueError):
+        draw(graph, depth=-1)
+    with pytest.raises(KeyError):
+        draw(graph, notes={"nowhere": "x"})
+
+
+@pytest.mark.parametrize("ext, magic", [("svg", b"<svg"), ("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_real_files_from_the_dot_program(tmp_path, ext, magic):
+    graph, _ = small_net()
+    path = tmp_path / f"net.{ext}"
+    written = save(draw(graph), path)
+    assert written == str(path)
+    data = path.read_bytes()
+    assert magic in data[:400]
+    if ext == "svg":
+        assert b"fc" in data and b"softmax_cross_entropy" in data
+
+
+def test_path_argument_saves(tmp_path):
+    graph, _ = small_net()
+    draw(graph, path=tmp_path / "sub" / "g.svg")
+    assert b"<svg" in (tmp_path / "sub" / "g.svg").read_bytes()
+
+
+def test_without_the_dot_program_the_source_is_written(tmp_path, monkeypatch, capsys):
+    graph, _ = small_net()
+    empty = tmp_path / "empty_bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    diagram = draw(graph)  # drawing needs no program
+    assert "digraph" in diagram.source
+    written = save(diagram, tmp_path / "net.png")
+    assert written == str(tmp_path / "net.dot")
+    assert (tmp_path / "net.dot").read_text() == diagram.source
+    assert not (tmp_path / "net.png").exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "install Graphviz" in err[0]
+    # Jupyter's display falls back to the source instead of raising.
+    bundle = diagram._repr_mimebundle_()
+    assert "install Graphviz" in bundle["text/plain"] and "digraph" in bundle["text/plain"]
+
+
+def test_unknown_extension_is_refused(tmp_path):
+    graph, _ = small_net()
+    with pytest.raises(ValueError, match="svg"):
+        save(draw(graph), tmp_path / "net.jpeg2")
+
+
+def test_a_long_chain_draws_every_node():
+    x = Input(name="x", shape=(None, 2))
+    y = x
+    for _ in range(3000):
+        y = nd.add(y, 1.0)
+    drawn = Drawn(draw(y).source)
+    assert len(drawn.attrs) == 3000 * 2 + 1  # each add has a constant
+    assert len(drawn.edges) == 3000 * 2
