@@ -3,6 +3,9 @@
 from .activation import *  # noqa: F403
 from .array import *  # noqa: F403
 from .connection import *  # noqa: F403
+from .conv import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .math import *  # noqa: F403
+from .normalization import *  # noqa: F403
+from .regularization import *  # noqa: F403

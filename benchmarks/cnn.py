@@ -1,0 +1,328 @@
+"""LeNet-like CNN on MNIST-shaped data: one epoch with nodegrad, hand-written numpy and PyTorch.
+
+Model (float32, batch 64, SGD lr 0.05, softmax cross-entropy):
+    conv 1->8 3x3 pad 1 -> max-pool 2 -> ReLU -> conv 8->16 3x3 pad 1 -> max-pool 2 -> ReLU
+    -> flatten -> linear 784->10
+Max pooling commutes with ReLU (both are monotone), so pooling first gives the
+same values as ReLU-then-pool while the ReLU touches a quarter of the data.
+The hand-written numpy version uses the same algorithms as nodegrad's nodes
+(NHWC layout; im2col by slice copies for one channel and by a strided-window
+copy for eight, with a ones column so that one matmul adds the bias and one
+gives the weight and bias gradients; the input gradient as one matmul and
+one shifted add per kernel offset into a channels-first buffer; max pooling as the maximum of strided slices, its
+gradient sent to each window's first maximum) with no graph machinery.
+PyTorch (CPU, NCHW, its own kernels) is timed when it is installed; it is
+not a dependency of nodegrad.
+
+On a shared machine absolute times swing with the load: every
+multithreaded BLAS call, and PyTorch's thread pool even more, waits for
+threads the scheduler has put aside. Compare ratios from one run.
+
+    python -m benchmarks.cnn [--samples N] [--epochs E]
+"""
+
+import argparse
+import time
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+import autograd as ag
+import nodes as nd
+
+BATCH, LR = 64, 0.05
+
+
+def fake_mnist(samples, seed=0):
+    """MNIST-shaped NHWC data: float32 pixels in [0, 1) of shape (samples, 28, 28, 1), labels 0..9."""
+    rng = np.random.default_rng(seed)
+    return rng.random((samples, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, samples)
+
+
+def initial_weights(seed=0):
+    """He-initialised HWIO conv weights and the linear layer's, shared by every implementation."""
+    rng = np.random.default_rng(seed)
+
+    def he(shape, fan_in):
+        return (rng.standard_normal(shape) * np.sqrt(2 / fan_in)).astype(np.float32)
+
+    return {
+        "w1": he((3, 3, 1, 8), 9), "b1": np.zeros(8, np.float32),
+        "w2": he((3, 3, 8, 16), 72), "b2": np.zeros(16, np.float32),
+        "w3": he((784, 10), 784), "b3": np.zeros(10, np.float32),
+    }
+
+
+def batches(samples):
+    return [(i, min(i + BATCH, samples)) for i in range(0, samples, BATCH)]
+
+
+# -- nodegrad -----------------------------------------------------------------
+def nodegrad_model(weights):
+    """The graph of the model's loss, with the given initial weights."""
+    images = ag.Input("images", shape=(None, 28, 28, 1))
+    labels = ag.Input("labels", shape=(None,), dtype=np.int64)
+    conv1 = nd.Conv2d(1, 8, 3, padding=1, name="conv1")
+    conv2 = nd.Conv2d(8, 16, 3, padding=1, name="conv2")
+    fc = nd.Linear(784, 10, name="fc")
+    for p, key in ((conv1.weight, "w1"), (conv1.bias, "b1"), (conv2.weight, "w2"), (conv2.bias, "b2"),
+                   (fc.weight, "w3"), (fc.bias, "b3")):
+        p.value[...] = weights[key]
+    h = nd.relu(nd.max_pool2d(conv1(images), 2))
+    h = nd.relu(nd.max_pool2d(conv2(h), 2))
+    loss = nd.softmax_cross_entropy(fc(nd.flatten(h)), labels)
+    return ag.Graph(loss, rule=ag.SGD(LR)), images, labels
+
+
+def nodegrad_stepper(x, y, weights):
+    """A function training the nodegrad model on batch (i, j); returns the loss."""
+    graph, images, labels = nodegrad_model(weights)
+
+    def step(i, j):
+        loss = graph.forward({images: x[i:j], labels: y[i:j]})
+        graph.backward()
+        return loss
+
+    return step
+
+
+# -- hand-written numpy --------------------------------------------------------
+class NumpyCNN:
+    """The same model and algorithms as the nodegrad graph, written out by hand."""
+
+    def __init__(self, weights):
+        self.p = {k: v.copy() for k, v in weights.items()}
+        self._ones = {}
+
+    def ones(self, n):
+        if n not in self._ones:
+            self._ones[n] = np.ones(n, np.float32)
+        return self._ones[n]
+
+    @staticmethod
+    def pad(x):
+        n, h, w, c = x.shape
+        xp = np.zeros((n, h + 2, w + 2, c), x.dtype)
+        xp[:, 1:-1, 1:-1] = x
+        return xp
+
+    @staticmethod
+    def cols_one_channel(xp):
+        """(N*H*W, 10) windows of a padded one-channel image and a ones column (for the bias),
+        as the transpose of 9 slice copies."""
+        n, hp, wp, _ = xp.shape
+        h, w = hp - 2, wp - 2
+        cols = np.empty((10, n, h, w), xp.dtype)
+        for k in range(9):
+            a, b = divmod(k, 3)
+            cols[k] = xp[:, a:a + h, b:b + w, 0]
+        cols[9] = 1
+        return cols.reshape(10, n * h * w).T
+
+    @staticmethod
+    def windows(xp):
+        n, hp, wp, c = xp.shape
+        sn, sh, sw, sc = xp.strides
+        return as_strided(xp, (n, hp - 2, wp - 2, 3, 3, c), (sn, sh, sw, sh, sw, sc))
+
+    def cols_windows(self, xp):
+        """(N*H*W, 9*C + 1) windows of a padded image by one strided-window copy, and a ones column."""
+        view = self.windows(xp)
+        k = 9 * xp.shape[3]
+        cols = np.empty((view[..., 0, 0, 0].size, k + 1), xp.dtype)
+        np.copyto(cols[:, :k].reshape(view.shape), view)
+        cols[:, k] = 1
+        return cols
+
+    @staticmethod
+    def input_gradient(g, w2d, shape):
+        """dL/dx of a 3x3, stride-1, padding-1 convolution from its output gradient g:
+        g placed on the padded grid, one matmul, then per kernel offset one add of a
+        contiguous block at a shifted position of a channels-first buffer."""
+        n, h, w, c = shape
+        hp, wp = h + 2, w + 2
+        rows = n * hp * wp
+        grid = np.zeros((n, hp, wp, g.shape[-1]), np.float32)
+        grid[:, :h, :w] = g
+        blocks = (w2d @ grid.reshape(rows, -1).T).reshape(9, c, rows)
+        acc = np.zeros((c, rows + 2 * wp + 2), np.float32)
+        for k in range(9):
+            a, b = divmod(k, 3)
+            acc[:, a * wp + b:a * wp + b + rows] += blocks[k]
+        padded = acc[:, :rows].reshape(c, n, hp, wp)
+        return np.ascontiguousarray(padded[:, :, 1:-1, 1:-1].transpose(1, 2, 3, 0))
+
+    @staticmethod
+    def max_pool(z):
+        """2x2 stride-2 max pooling as the maximum of the four strided slices."""
+        out = np.maximum(z[:, 0::2, 0::2], z[:, 0::2, 1::2])
+        np.maximum(out, z[:, 1::2, 0::2], out=out)
+        np.maximum(out, z[:, 1::2, 1::2], out=out)
+        return out
+
+    @staticmethod
+    def unpool(g, z, out):
+        """g sent to the first maximum (row-major) of each 2x2 window of z."""
+        gz = np.empty(z.shape, np.float32)
+        left = g.copy()
+        for k in range(4):
+            a, b = divmod(k, 2)
+            piece = gz[:, a::2, b::2]
+            np.multiply(left, z[:, a::2, b::2] == out, out=piece)
+            if k < 3:
+                left -= piece
+        return gz
+
+    def step(self, x, y):
+        p = self.p
+        n = len(x)
+        # forward
+        cols1 = self.cols_one_channel(self.pad(x))
+        z1 = (cols1 @ np.concatenate([p["w1"].reshape(9, 8), p["b1"][None]])).reshape(n, 28, 28, 8)
+        m1 = self.max_pool(z1)
+        a1 = np.maximum(m1, 0)
+        xp2 = self.pad(a1)
+        cols2 = self.cols_windows(xp2)
+        z2 = (cols2 @ np.concatenate([p["w2"].reshape(72, 16), p["b2"][None]])).reshape(n, 14, 14, 16)
+        m2 = self.max_pool(z2)
+        a2 = np.maximum(m2, 0)
+        f = a2.reshape(n, 784)
+        logits = f @ p["w3"] + p["b3"]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        rows = np.arange(n)
+        loss = (np.log(total[:, 0]).sum() - shifted[rows, y].sum()) / n
+        # backward
+        d = e / total
+        d[rows, y] -= 1
+        d *= np.float32(1 / n)
+        ones = self.ones
+        g = {"w3": f.T @ d, "b3": ones(n) @ d}
+        da2 = (d @ p["w3"].T).reshape(a2.shape) * (a2 > 0)
+        dz2 = self.unpool(da2, z2, m2).reshape(-1, 16)
+        gwb = cols2.T @ dz2  # weights' and bias's gradients in one matmul
+        g["w2"], g["b2"] = gwb[:72].reshape(3, 3, 8, 16), gwb[72]
+        da1 = self.input_gradient(dz2.reshape(z2.shape), p["w2"].reshape(72, 16), a1.shape) * (a1 > 0)
+        dz1 = self.unpool(da1, z1, m1).reshape(-1, 8)
+        gwb = cols1.T @ dz1
+        g["w1"], g["b1"] = gwb[:9].reshape(3, 3, 1, 8), gwb[9]
+        for k, grad in g.items():
+            p[k] -= np.float32(LR) * grad
+        return loss
+
+
+def numpy_stepper(x, y, weights):
+    model = NumpyCNN(weights)
+    return lambda i, j: model.step(x[i:j], y[i:j])
+
+
+# -- PyTorch (optional) -----------------------------------------------------
+def torch_stepper(x, y, weights):
+    """The same model in PyTorch (CPU, NCHW) as a step function, or None when torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    from torch import nn
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Conv2d(8, 16, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Flatten(), nn.Linear(784, 10),
+    )
+    with torch.no_grad():  # same initial values; HWIO -> OIHW, and the NCHW flatten order for fc
+        model[0].weight.copy_(torch.from_numpy(weights["w1"].transpose(3, 2, 0, 1).copy()))
+        model[3].weight.copy_(torch.from_numpy(weights["w2"].transpose(3, 2, 0, 1).copy()))
+        w3 = weights["w3"].reshape(7, 7, 16, 10).transpose(3, 2, 0, 1).reshape(10, 784)
+        model[7].weight.copy_(torch.from_numpy(w3.copy()))
+        for layer in (model[0], model[3], model[7]):
+            layer.bias.zero_()
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    loss_fn = nn.CrossEntropyLoss()
+    images = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    labels = torch.from_numpy(y)
+
+    def step(i, j):
+        optimizer.zero_grad()
+        loss = loss_fn(model(images[i:j]), labels[i:j])
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def run(epochs=1, samples=60000, seed=0):
+    """Seconds per epoch of each implementation: the best of `epochs` epochs.
+
+    nodegrad and the hand-written numpy model train side by side, one batch
+    each in turn (the order alternating), so that both see the same machine
+    load: on a shared machine that makes their ratio far steadier than
+    timing whole epochs one after the other. PyTorch runs its epoch alone
+    (its thread pool and numpy's BLAS threads slow each other down when
+    interleaved). Returns one row in the format of `benchmarks.bench`: name,
+    and seconds per epoch under "nodegrad", "numpy" and "torch" (None
+    without PyTorch).
+    """
+    x, y = fake_mnist(samples, seed)
+    weights = initial_weights(seed)
+    best = {"numpy": float("inf"), "nodegrad": float("inf"), "torch": float("inf")}
+    for _ in range(epochs):
+        for name, seconds in _interleaved_epoch(x, y, weights).items():
+            best[name] = min(best[name], seconds)
+        step = torch_stepper(x, y, weights)
+        if step is not None:
+            _warm_up(step, samples)
+            best["torch"] = min(best["torch"], _epoch_seconds(step, samples))
+    best = {k: (None if v == float("inf") else v) for k, v in best.items()}
+    name = f"CNN LeNet-like, {samples} samples/epoch"
+    return [{"name": name, "nodegrad": best["nodegrad"], "numpy": best["numpy"], "torch": best["torch"]}]
+
+
+def _interleaved_epoch(x, y, weights):
+    steppers = {"numpy": numpy_stepper(x, y, weights), "nodegrad": nodegrad_stepper(x, y, weights)}
+    for step in steppers.values():
+        _warm_up(step, len(x))
+    names = list(steppers)
+    spent = dict.fromkeys(names, 0.0)
+    for b, (i, j) in enumerate(batches(len(x))):
+        for name in names if b % 2 else names[::-1]:
+            start = time.perf_counter()
+            loss = steppers[name](i, j)
+            spent[name] += time.perf_counter() - start
+            assert np.isfinite(loss), f"{name} diverged"
+    return spent
+
+
+def _warm_up(step, samples, steps=3):
+    """A few untimed steps: first-call costs (allocations, caches, kernel set-up) stay out of the timing."""
+    for i, j in batches(samples)[:steps]:
+        step(i, j)
+
+
+def _epoch_seconds(step, samples):
+    start = time.perf_counter()
+    for i, j in batches(samples):
+        loss = step(i, j)
+    assert np.isfinite(loss)
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=60000)
+    parser.add_argument("--epochs", type=int, default=1)
+    args = parser.parse_args(argv)
+    for row in run(epochs=args.epochs, samples=args.samples):
+        print(f"{row['name']}: seconds per epoch")
+        for impl in ("nodegrad", "numpy", "torch"):
+            value = row[impl]
+            print(f"  {impl:<9} {'not installed' if value is None else f'{value:8.2f} s'}")
+        print(f"  nodegrad / hand-written numpy = {row['nodegrad'] / row['numpy']:.3f}")
+        if row["torch"] is not None:
+            print(f"  nodegrad / torch = {row['nodegrad'] / row['torch']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

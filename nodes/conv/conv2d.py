@@ -1,0 +1,147 @@
+"""2-D convolution (cross-correlation, as in deep-learning libraries) on NHWC images."""
+
+import numpy as np
+
+from autograd import Node, ShapeError
+
+from .im2col import Geometry, col2im, col2im_transposed, im2col, input_gradient_by_shifts, unpad
+
+
+class Convolution(Node):
+    """Grouped, strided, dilated, zero-padded 2-D convolution of NHWC images.
+
+    Layout: x is (N, H, W, C_in) (channels last: the im2col matmul produces
+    that layout with no transpose), w is (kh, kw, C_in / groups, C_out) and
+    the optional bias b is (C_out,). Output (N, Ho, Wo, C_out) with
+    Ho = (H + 2 p - d (kh - 1) - 1) // s + 1 (likewise Wo). With X the
+    im2col matrix (one row per output pixel, (a, b, c) order) and W the
+    weights reshaped to (kh*kw*C_in, C_out), for each group:
+        f = X W + b
+    Backward, with G = g reshaped to (N*Ho*Wo, C_out):
+        dG/dW = X^T G;   dG/db = sum of G over rows;   dG/dx = col2im(G W^T)
+    where col2im adds each row back at its window (skipped when x needs
+    no gradient, e.g. for the first layer). Without groups the bias is
+    folded into the matmuls: X gets a column of ones and W a last row b,
+    so f and [dG/dW; dG/db] = [X 1]^T G each take one matmul.
+    """
+
+    op = "conv2d"
+
+    def __init__(self, x, w, b=None, stride=1, padding=0, dilation=1, groups=1, name=None):
+        self.groups = int(groups)
+        if self.groups < 1:
+            raise ValueError(f"groups must be a positive int, got {groups!r}")
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self.geometry = None  # the kernel size comes from w's shape at wiring or first forward
+        inputs = (x, w) if b is None else (x, w, b)
+        super().__init__(*inputs, name=name)
+
+    def _geometry(self, kernel):
+        if self.geometry is None or self.geometry.kernel != tuple(kernel):
+            self.geometry = Geometry(kernel, self.stride, self.padding, self.dilation)
+        return self.geometry
+
+    def infer_shape(self, x, w, b=None):
+        if len(x) != 4 or len(w) != 4:
+            raise ShapeError(f"conv2d expects x (N, H, W, C_in) and w (kh, kw, C_in/groups, C_out), got {x} and {w}")
+        kh, kw, cg, out = w
+        if None in (kh, kw, cg, out):
+            return None
+        if out % self.groups:
+            raise ShapeError(f"C_out = {out} is not divisible by groups = {self.groups}")
+        if x[3] is not None and x[3] != cg * self.groups:
+            raise ShapeError(
+                f"input has {x[3]} channels; weights {w} with groups={self.groups} expect {cg * self.groups}"
+            )
+        if b is not None and (len(b) != 1 or b[0] not in (None, out)):
+            raise ShapeError(f"bias of shape {b} for {out} output channels")
+        ho, wo = self._geometry((kh, kw)).out_hw(x[1], x[2])
+        if (ho is not None and ho < 1) or (wo is not None and wo < 1):
+            raise ShapeError(f"a {kh}x{kw} kernel does not fit an input of shape {x} with this padding and dilation")
+        return (x[0], ho, wo, out)
+
+    def forward(self, x, w, b=None):
+        kh, kw, cg, out = w.shape
+        geometry = self._geometry((kh, kw))
+        xp = geometry.pad(x)
+        fold_bias = b is not None and self.groups == 1
+        cols = im2col(geometry, xp, ones_column=fold_bias)
+        n, (ho, wo) = x.shape[0], geometry.out_hw(x.shape[1], x.shape[2])
+        if fold_bias:
+            y = cols @ np.concatenate([w.reshape(kh * kw * cg, out), b[None]])
+        elif self.groups == 1:
+            y = cols @ w.reshape(kh * kw * cg, out)
+        else:
+            y = _grouped_matmul(_group_cols(cols, self.groups, cg), _group_weights(w, self.groups))
+            if b is not None:
+                y += b
+        if self.keep:
+            self.cols, self.w, self.fold_bias = cols, w, fold_bias
+            self.input_shape, self.padded_shape = x.shape, xp.shape
+        return y.reshape(n, ho, wo, out)
+
+    def backward(self, g):
+        w, cols, groups = self.w, self.cols, self.groups
+        kh, kw, cg, out = w.shape
+        k = kh * kw * cg
+        g2 = g.reshape(-1, out)
+        gx = gw = gb = None
+        if groups == 1:
+            if self.fold_bias:
+                if self.needs[1] or self.needs[2]:
+                    gwb = cols.T @ g2  # weights' and bias's gradients in one matmul
+                    gw, gb = gwb[:k].reshape(w.shape), gwb[k]
+            elif self.needs[1]:
+                gw = (cols.T @ g2).reshape(w.shape)
+            if self.needs[0]:
+                w2d = w.reshape(k, out)
+                if self.geometry.stride == (1, 1):
+                    gx = input_gradient_by_shifts(self.geometry, g, w2d, self.input_shape)
+                else:  # transposed (kh*kw*C_in, M): the layout col2im_transposed adds fastest
+                    gx = col2im_transposed(self.geometry, w2d @ g2.T, self.input_shape)
+        else:
+            gg = g2.reshape(-1, groups, out // groups).transpose(1, 0, 2)  # (G, M, Og)
+            if self.needs[1]:
+                gw = _ungroup_weights(_group_cols(cols, groups, cg).transpose(0, 2, 1) @ gg, w.shape)
+            if self.needs[0]:
+                gcols = _ungroup_cols(gg @ _group_weights(w, groups).transpose(0, 2, 1), kh * kw)
+                gx = unpad(self.geometry, col2im(self.geometry, gcols, self.padded_shape))
+            gb = g  # the engine sums it over the rows (a ones-vector matmul)
+        if len(self.inputs) == 2:
+            return gx, gw
+        return gx, gw, gb
+
+
+def _group_cols(cols, groups, cg):
+    """(M, kh*kw*C) -> (G, M, kh*kw*Cg): each group's columns, contiguous."""
+    m = cols.shape[0]
+    return np.ascontiguousarray(cols.reshape(m, -1, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, -1))
+
+
+def _ungroup_cols(gcols, kk):
+    """(G, M, kh*kw*Cg) -> (M, kh*kw*C), the inverse of _group_cols."""
+    groups, m, _ = gcols.shape
+    return np.ascontiguousarray(gcols.reshape(groups, m, kk, -1).transpose(1, 2, 0, 3).reshape(m, -1))
+
+
+def _group_weights(w, groups):
+    """(kh, kw, Cg, C_out) -> (G, kh*kw*Cg, C_out/G)."""
+    kh, kw, cg, out = w.shape
+    return w.reshape(kh * kw * cg, groups, out // groups).transpose(1, 0, 2)
+
+
+def _ungroup_weights(gw, shape):
+    """(G, kh*kw*Cg, C_out/G) -> (kh, kw, Cg, C_out), the inverse of _group_weights."""
+    return gw.transpose(1, 0, 2).reshape(shape)
+
+
+def _grouped_matmul(cols, weights):
+    """(G, M, K) @ (G, K, Og) -> (M, G*Og): group g's outputs are channels g*Og .. (g+1)*Og - 1."""
+    y = cols @ weights
+    groups, m, og = y.shape
+    return y.transpose(1, 0, 2).reshape(m, groups * og)
+
+
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, name=None):
+    """2-D convolution of NHWC `x` with HWIO weights `w` (see Convolution)."""
+    return Convolution(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups, name=name)

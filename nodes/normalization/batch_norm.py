@@ -1,0 +1,153 @@
+"""Batch normalisation over every axis but the last (channels), with running statistics."""
+
+import functools
+
+import numpy as np
+
+from autograd import Node, Parameter, ShapeError, scope
+
+
+@functools.lru_cache(maxsize=16)
+def _ones(n, dtype):
+    ones = np.ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
+def column_mean(a):
+    """Mean of a 2-D array over its rows, as a ones-vector matmul (BLAS, far faster than .mean(0))."""
+    return (_ones(a.shape[0], a.dtype) @ a) * a.dtype.type(1.0 / a.shape[0])
+
+
+class BatchNormalization(Node):
+    """Normalise each channel (last axis) with statistics over all other axes, then scale and shift.
+
+    For x of shape (N, C) or (N, H, W, C), the statistics run over the
+    M = N (or N*H*W) rows of x reshaped to (M, C). Training: mu and var
+    (biased) are the batch's, xh = (x - mu) s with s = 1 / sqrt(var + eps),
+        f = gamma * xh + beta
+    and the running statistics move towards the batch's:
+        running_mean <- (1 - momentum) running_mean + momentum mu
+        running_var  <- (1 - momentum) running_var + momentum var * M / (M - 1)
+    (unbiased variance, as PyTorch). Evaluation: mu and var are the running
+    ones, which are not updated.
+    Backward (training), with d = g * gamma and means over the M rows:
+        dG/dx = s * (d - mean(d) - xh * mean(d * xh))
+    (evaluation: dG/dx = s * d, the statistics being constants);
+        dG/dgamma = sum over rows of g * xh,   dG/dbeta = sum over rows of g
+    (these sums are the engine's unbroadcast of the addends).
+    The running statistics are `self.buffers` ("running_mean", "running_var"),
+    saved and loaded with checkpoints.
+    """
+
+    op = "batch_norm"
+
+    def __init__(self, x, gamma, beta, momentum=0.1, eps=1e-5, name=None):
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"momentum must be in [0, 1], got {momentum}")
+        self.momentum = float(momentum)
+        self.eps = float(eps)
+        super().__init__(x, gamma, beta, name=name)
+        features = self.inputs[1].shape
+        if features is not None and None not in features:
+            self._make_buffers(features, _dtype_of(self.inputs[1]))
+
+    def _make_buffers(self, features, dtype):
+        self.buffers = {
+            "running_mean": np.zeros(features, dtype=dtype),
+            "running_var": np.ones(features, dtype=dtype),
+        }
+
+    def infer_shape(self, x, gamma, beta):
+        if len(x) not in (2, 4):
+            raise ShapeError(f"batch_norm expects x of shape (N, C) or (N, H, W, C), got {x}")
+        for what, shape in (("gamma", gamma), ("beta", beta)):
+            if len(shape) != 1 or None not in (shape[0], x[-1]) and shape[0] != x[-1]:
+                raise ShapeError(f"{what} of shape {shape} for {x[-1]} channels")
+        return x
+
+    def forward(self, x, gamma, beta):
+        if self.buffers is None:
+            self._make_buffers(gamma.shape, gamma.dtype)
+        channels = x.shape[-1]
+        x2 = x.reshape(-1, channels)
+        running_mean, running_var = self.buffers["running_mean"], self.buffers["running_var"]
+        if self.training:
+            mean = column_mean(x2)
+            centred = x2 - mean
+            var = column_mean(centred * centred)
+            rows = x2.shape[0]
+            m = self.momentum
+            running_mean *= 1 - m
+            running_mean += m * mean
+            running_var *= 1 - m
+            running_var += (m * rows / max(rows - 1, 1)) * var
+        else:
+            mean = running_mean.astype(x.dtype, copy=False)
+            var = running_var.astype(x.dtype, copy=False)
+            centred = x2 - mean
+        inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))
+        xh = centred * inv_std
+        if self.keep:
+            self.xh, self.inv_std, self.gamma, self.batch_stats = xh, inv_std, gamma, self.training
+        return (xh * gamma + beta).reshape(x.shape)
+
+    def backward(self, g):
+        channels = g.shape[-1]
+        g2 = g.reshape(-1, channels)
+        xh = self.xh
+        gx = None
+        if self.needs[0]:
+            d = g2 * self.gamma
+            if self.batch_stats:
+                gx = d - column_mean(d)
+                gx -= xh * column_mean(d * xh)
+                gx *= self.inv_std
+            else:
+                gx = d * self.inv_std
+            gx = gx.reshape(g.shape)
+        g_gamma = (g2 * xh).reshape(g.shape) if self.needs[1] else None
+        return gx, g_gamma, g
+
+
+def _dtype_of(node):
+    value = getattr(node, "value", None)
+    if value is not None:
+        return value.dtype
+    dtype = getattr(node, "dtype", None)
+    return dtype if dtype is not None else np.float32
+
+
+def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, name=None):
+    """Batch normalisation of `x` over all axes but the last (see BatchNormalization)."""
+    return BatchNormalization(x, gamma, beta, momentum=momentum, eps=eps, name=name)
+
+
+class BatchNorm:
+    """Batch normalisation with parameters `<name>.gamma` (ones) and `<name>.beta` (zeros).
+
+    `features` is the number of channels (the last axis). Calling the layer
+    on a node wires `<name>.batch_norm`, whose `buffers` hold the running
+    statistics; the layer keeps that node as `self.node`.
+    """
+
+    def __init__(self, features, name="batch_norm", momentum=0.1, eps=1e-5):
+        self.name = name
+        self.features = int(features)
+        self.momentum, self.eps = momentum, eps
+        self.node = None
+        with scope(name):
+            self.gamma = Parameter(np.ones(self.features), name="gamma")
+            self.beta = Parameter(np.zeros(self.features), name="beta")
+
+    @property
+    def parameters(self):
+        return [self.gamma, self.beta]
+
+    def __call__(self, x):
+        with scope(self.name):
+            self.node = batch_norm(x, self.gamma, self.beta, momentum=self.momentum, eps=self.eps, name="batch_norm")
+        return self.node
+
+    def __repr__(self):
+        return f"BatchNorm({self.features}, name={self.name!r})"

@@ -1,0 +1,103 @@
+"""Layer normalisation over the trailing axes, with a learned scale and shift."""
+
+import numpy as np
+
+from autograd import Node, Parameter, ShapeError, scope
+
+
+def trailing_count(axes):
+    """How many trailing axes `axes` names: -k (from axis -k on) or a count k."""
+    if isinstance(axes, (tuple, list)):
+        count = len(axes)
+        if sorted(axes) != list(range(-count, 0)):
+            raise ValueError(f"layer_norm normalises trailing axes; got axes={tuple(axes)}")
+        return count
+    axes = int(axes)
+    if axes == 0:
+        raise ValueError("layer_norm needs at least one trailing axis (axes=-1 or a count >= 1)")
+    return abs(axes)
+
+
+class LayerNormalization(Node):
+    """Normalise each sample over its last k axes, then scale and shift.
+
+    With m = k trailing elements per row, mu = mean(x), var = mean((x - mu)^2)
+    over them, s = 1 / sqrt(var + eps) and xh = (x - mu) s:
+        f = gamma * xh + beta          (gamma, beta of the trailing shape)
+    Backward, with d = g * gamma and means over the same trailing axes:
+        dG/dx     = s * (d - mean(d) - xh * mean(d * xh))
+        dG/dgamma = sum over the leading axes of g * xh
+        dG/dbeta  = sum over the leading axes of g
+    (the leading-axis sums are the engine's unbroadcast of the addends).
+    """
+
+    op = "layer_norm"
+
+    def __init__(self, x, gamma, beta, axes=-1, eps=1e-5, name=None):
+        self.count = trailing_count(axes)
+        self.eps = float(eps)
+        super().__init__(x, gamma, beta, name=name)
+
+    def infer_shape(self, x, gamma, beta):
+        k = self.count
+        if len(x) < k:
+            raise ShapeError(f"layer_norm over {k} trailing axes of an input of shape {x}")
+        trailing = tuple(x[-k:])
+        for what, shape in (("gamma", gamma), ("beta", beta)):
+            if len(shape) != k or any(None not in (a, b) and a != b for a, b in zip(shape, trailing, strict=True)):
+                raise ShapeError(f"{what} of shape {shape} does not match the normalised axes {trailing}")
+        return x
+
+    def forward(self, x, gamma, beta):
+        axes = tuple(range(x.ndim - self.count, x.ndim))
+        centred = x - x.mean(axis=axes, keepdims=True)
+        var = np.mean(centred * centred, axis=axes, keepdims=True)
+        inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))  # a numpy scalar keeps float32
+        xh = centred * inv_std
+        if self.keep:
+            self.xh, self.inv_std, self.gamma, self.axes = xh, inv_std, gamma, axes
+        return xh * gamma + beta
+
+    def backward(self, g):
+        xh = self.xh
+        gx = None
+        if self.needs[0]:
+            d = g * self.gamma
+            gx = d - d.mean(axis=self.axes, keepdims=True)
+            gx -= xh * np.mean(d * xh, axis=self.axes, keepdims=True)
+            gx *= self.inv_std
+        g_gamma = g * xh if self.needs[1] else None
+        return gx, g_gamma, g
+
+
+def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):
+    """Layer normalisation of `x` over its trailing axes (see LayerNormalization)."""
+    return LayerNormalization(x, gamma, beta, axes=axes, eps=eps, name=name)
+
+
+class LayerNorm:
+    """Layer normalisation with its parameters `<name>.gamma` (ones) and `<name>.beta` (zeros).
+
+    `features` is the size of the last axis, or a tuple giving the shape of
+    the normalised trailing axes. Calling the layer on a node wires
+    `<name>.layer_norm` inside the scope `<name>`.
+    """
+
+    def __init__(self, features, name="layer_norm", eps=1e-5):
+        self.name = name
+        self.features = (features,) if isinstance(features, int) else tuple(features)
+        self.eps = eps
+        with scope(name):
+            self.gamma = Parameter(np.ones(self.features), name="gamma")
+            self.beta = Parameter(np.zeros(self.features), name="beta")
+
+    @property
+    def parameters(self):
+        return [self.gamma, self.beta]
+
+    def __call__(self, x):
+        with scope(self.name):
+            return layer_norm(x, self.gamma, self.beta, axes=len(self.features), eps=self.eps, name="layer_norm")
+
+    def __repr__(self):
+        return f"LayerNorm({self.features}, name={self.name!r})"

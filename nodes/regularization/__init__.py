@@ -1,0 +1,5 @@
+"""Regularisation nodes: dropout."""
+
+from .dropout import Dropout, dropout
+
+__all__ = ["Dropout", "dropout"]

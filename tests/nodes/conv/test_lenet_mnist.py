@@ -1,0 +1,58 @@
+"""A LeNet-like CNN built from the conv nodes learns real MNIST digits.
+
+Reads the data found through NODEGRAD_DATA (a folder holding `mnist/`) or,
+by default, the `shared/data` folder beside the repository.
+"""
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+import autograd as ag
+import nodes as nd
+from autograd.demo.data import file_paths, locate, to_unit_float
+from autograd.demo.idx import read_idx
+
+TRAIN, HELD_OUT, BATCH, EPOCHS = 2000, 1000, 32, 3
+
+
+def _mnist_subset():
+    default = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+    folder = locate(os.environ.get("NODEGRAD_DATA") or default, download=False)
+    paths = file_paths(folder)
+
+    def images(role, n):
+        return to_unit_float(read_idx(paths[role], (None, 28, 28))[:n])[..., None]  # NHWC, one channel
+
+    def labels(role, n):
+        return read_idx(paths[role], (None,))[:n].astype(np.int64)
+
+    return (images("train_images", TRAIN), labels("train_labels", TRAIN),
+            images("test_images", HELD_OUT), labels("test_labels", HELD_OUT))
+
+
+def test_lenet_like_cnn_learns_mnist():
+    x_train, y_train, x_test, y_test = _mnist_subset()
+    rng = np.random.default_rng(0)
+    images = ag.Input("images", shape=(None, 28, 28, 1))
+    labels = ag.Input("labels", shape=(None,), dtype=np.int64)
+    h = nd.relu(nd.max_pool2d(nd.Conv2d(1, 8, 3, padding=1, name="conv1", rng=rng)(images), 2))
+    h = nd.relu(nd.max_pool2d(nd.Conv2d(8, 16, 3, padding=1, name="conv2", rng=rng)(h), 2))
+    logits = nd.Linear(784, 10, name="fc", rng=rng)(nd.flatten(h))
+    graph = ag.Graph(nd.softmax_cross_entropy(logits, labels), rule=ag.SGD(0.05))
+
+    losses = []
+    for _ in range(EPOCHS):
+        order = rng.permutation(TRAIN)
+        for start in range(0, TRAIN, BATCH):
+            batch = order[start:start + BATCH]
+            losses.append(float(graph.step({images: x_train[batch], labels: y_train[batch]})))
+    assert len(losses) >= 150
+    first, last = np.mean(losses[:20]), np.mean(losses[-20:])
+    assert last < 0.5 * first, f"loss went from {first:.3f} to {last:.3f}"
+
+    predict = ag.Graph(logits)
+    scores = predict.forward({images: x_test}, grad=False)
+    accuracy = np.mean(scores.argmax(axis=1) == y_test)
+    assert accuracy > 0.75, f"held-out accuracy {accuracy:.3f} (chance is 0.1)"

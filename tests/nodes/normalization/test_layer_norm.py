@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import Graph, Input, ShapeError, default_dtype
+from tests.gradcases import GradCase, positive, randn, run
+
+# The inputs use a seed other than 0: gradcheck projects the output on
+# standard normals of seed 0, and a projection equal to x (same shape, same
+# seed) lies in the span the normalisation removes, making dG/dx vanish.
+
+
+def _ln(axes):
+    return lambda x, gamma, beta: nd.layer_norm(x, gamma, beta, axes=axes)
+
+
+CASES = [
+    GradCase("layer_norm-last", _ln(-1), (randn(4, 5, seed=4), positive(5, seed=1), randn(5, seed=2))),
+    GradCase("layer_norm-3d-last", _ln(-1), (randn(2, 3, 6, seed=4), positive(6, seed=1), randn(6, seed=2))),
+    GradCase("layer_norm-two-trailing", _ln(2), (randn(3, 2, 4, seed=4), positive(2, 4, seed=1), randn(2, 4, seed=2))),
+    GradCase("layer_norm-axes-tuple", _ln((-2, -1)),
+             (randn(2, 3, 4, seed=4), positive(3, 4, seed=1), randn(3, 4, seed=2))),
+    GradCase("LayerNorm-layer", lambda x: nd.LayerNorm(5, name="ln_case")(x) * randn(5, seed=3),
+             (randn(3, 5, seed=4),)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_gradcheck(case):
+    run(case)
+
+
+def _reference(x, gamma, beta, count, eps=1e-5):
+    axes = tuple(range(x.ndim - count, x.ndim))
+    mu = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * gamma + beta
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_forward_matches_the_formula(count):
+    x = randn(3, 4, 5) * 3 + 1
+    gamma, beta = positive(*x.shape[-count:], seed=1), randn(*x.shape[-count:], seed=2)
+    with default_dtype(np.float64):
+        xi, gi, bi = Input("x"), Input("g"), Input("b")
+        graph = Graph(nd.layer_norm(xi, gi, bi, axes=count))
+        got = graph.forward(x=x, g=gamma, b=beta)
+    np.testing.assert_allclose(got, _reference(x, gamma, beta, count), rtol=1e-10, atol=1e-12)
+
+
+def test_rows_come_out_with_zero_mean_and_unit_variance_in_float32():
+    x = Input("x")
+    layer = nd.LayerNorm(16, name="ln_stats")
+    out = Graph(layer(x)).forward(x=randn(8, 16) * 5 + 3)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.mean(axis=-1), 0, atol=1e-5)
+    np.testing.assert_allclose(out.var(axis=-1), 1, atol=1e-3)
+
+
+def test_layer_creates_named_parameters():
+    layer = nd.LayerNorm((2, 3), name="block.ln")
+    assert layer.gamma.name == "block.ln.gamma" and layer.beta.name == "block.ln.beta"
+    np.testing.assert_array_equal(layer.gamma.value, np.ones((2, 3)))
+    np.testing.assert_array_equal(layer.beta.value, np.zeros((2, 3)))
+    y = layer(Input("x", shape=(None, 2, 3)))
+    assert y.name == "block.ln.layer_norm" and y.shape == (None, 2, 3)
+
+
+def test_wrong_parameter_shape_is_refused_when_wired():
+    with pytest.raises(ShapeError, match="gamma"):
+        nd.layer_norm(Input("x", shape=(None, 4)), np.ones(5), np.zeros(4))
