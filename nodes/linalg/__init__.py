@@ -1,3 +1,7 @@
 """Linear algebra."""
 
 from .matmul import MatMul, matmul
+
+__all__ = [
+    "MatMul", "matmul",
+]
