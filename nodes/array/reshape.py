@@ -39,7 +39,12 @@ class Reshape(Node):
         try:
             one, other = (self._resolve([size if d is None else d for d in x]) for size in _STAND_INS)
         except ShapeError:
-            return None  # fits some sizes of the unknown axes only
+            # Only some sizes of the unknown axes fit. With a -1 in the target
+            # the -1 absorbs them (for example (N, D) -> (-1, T, D)); the other
+            # target sizes are known.
+            if -1 not in self.target:
+                return None
+            return tuple(x[i] if d is None else (None if d == -1 else d) for i, d in enumerate(self.target))
         return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
 
     def _resolve(self, x):

@@ -21,6 +21,7 @@ class Transpose(Node):
 
     def __init__(self, x, axes=None, name=None):
         self.axes = None if axes is None else tuple(int(a) for a in axes)
+        self._permutations = {}  # ndim -> (permutation, inverse), computed once
         super().__init__(x, name=name)
 
     def _permutation(self, ndim):
@@ -37,9 +38,11 @@ class Transpose(Node):
         return tuple(x[a] for a in self._permutation(len(x)))
 
     def forward(self, x):
-        perm = self._permutation(x.ndim)
-        if self.keep:
-            self.inverse = tuple(np.argsort(perm))
+        cached = self._permutations.get(x.ndim)
+        if cached is None:
+            perm = self._permutation(x.ndim)
+            cached = self._permutations[x.ndim] = (perm, tuple(int(i) for i in np.argsort(perm)))
+        perm, self.inverse = cached
         return np.transpose(x, perm)
 
     def backward(self, g):

@@ -36,6 +36,10 @@ class MatMul(Node):
     def forward(self, a, b):
         if self.keep:
             self.a, self.b = a, b
+        if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
+            # A stack of rows times one matrix: a single 2-D BLAS call on the
+            # rows is about twice as fast as numpy's batched matmul here.
+            return (a.reshape(-1, a.shape[-1]) @ b).reshape(a.shape[:-1] + (b.shape[-1],))
         return a @ b
 
     def backward(self, g):
@@ -57,7 +61,10 @@ class MatMul(Node):
                 gb = gb[..., 0] if b.ndim == 1 else gb
             return ga, gb
         if self.needs[0]:
-            ga = g @ np.swapaxes(b, -1, -2)
+            if g.ndim > 2 and b.ndim == 2 and g.flags.c_contiguous:
+                ga = (g.reshape(-1, g.shape[-1]) @ b.T).reshape(g.shape[:-1] + (b.shape[0],))
+            else:
+                ga = g @ np.swapaxes(b, -1, -2)
         if self.needs[1]:
             if a.ndim > 2 and b.ndim == 2:
                 # A weight shared across the batch: one big matmul instead of
