@@ -2,6 +2,7 @@
 
 from .activation import *  # noqa: F403
 from .array import *  # noqa: F403
+from .attention import *  # noqa: F403
 from .connection import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .linalg import *  # noqa: F403

@@ -1,3 +1,4 @@
 """Layers with parameters (composites of primitive nodes)."""
 
+from .embedding import Embedding, EmbeddingLookup, PositionalEmbedding, embedding
 from .linear import Linear, init_weight

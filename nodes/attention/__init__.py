@@ -1,0 +1,8 @@
+"""Sequences and attention: fused and wired attention, multi-head blocks, a small ViT."""
+
+from .attention import Attention, attention
+from .multi_head import MultiHeadSelfAttention
+from .patches import PatchEmbedding, patches
+from .scaled_dot_product import scaled_dot_product_attention
+from .transformer import TransformerBlock
+from .vision_transformer import VisionTransformer

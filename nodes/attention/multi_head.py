@@ -1,0 +1,76 @@
+"""Multi-head self-attention: projections, heads, attention, merge, output projection."""
+
+from autograd import scope
+from nodes.array.reshape import reshape
+from nodes.array.transpose import swapaxes
+from nodes.connection.linear import Linear
+
+from .attention import attention
+from .scaled_dot_product import scaled_dot_product_attention
+from .tokens import to_rows, to_tokens, token_count
+
+
+class MultiHeadSelfAttention:
+    """Self-attention of tokens x (N, T, dim) with `heads` heads of width dim / heads.
+
+        q, k, v = x Wq + bq, x Wk, x Wv + bv               (each (N, T, dim))
+        split:  (N, T, dim) -> (N, T, heads, d) -> (N, heads, T, d)
+        o_h = softmax(q_h k_h^T / sqrt(d), mask) v_h      per head h
+        merge:  (N, heads, T, d) -> (N, T, dim);   out = o Wo + bo
+
+    Parameters `<name>.{q,k,v,out}.weight` and `<name>.{q,v,out}.bias`
+    (Xavier-initialised). The keys have no bias: it would add q_i . bk to
+    every score of query i alike, which the softmax cancels, so its gradient
+    is exactly zero and it could never learn.
+    `fused=True` uses the one-node `attention`; `fused=False` wires the same
+    maths from primitive nodes (`scaled_dot_product_attention`); both give the
+    same values and gradients. Every reshape is a view except the merge,
+    which copies the heads back into rows.
+    """
+
+    def __init__(self, dim, heads, name="attn", fused=True, rng=None):
+        if dim % heads:
+            raise ValueError(f"dim {dim} is not a multiple of heads {heads}")
+        self.name, self.dim, self.heads, self.fused = name, dim, heads, fused
+        with scope(name):
+            self.q, self.k, self.v, self.out = (
+                Linear(dim, dim, name=label, bias=label != "k", init="xavier", rng=rng)
+                for label in ("q", "k", "v", "out")
+            )
+
+    @property
+    def parameters(self):
+        return [p for layer in (self.q, self.k, self.v, self.out) for p in layer.parameters]
+
+    def __call__(self, x, mask=None, tokens=None):
+        """Wire the block on tokens x (N, T, dim); returns (N, T, dim).
+
+        `tokens` is T, needed only when x's static shape does not tell it.
+        """
+        tokens = token_count(x, self.dim, tokens)
+        with scope(self.name):
+            rows = self.on_rows(to_rows(x, self.dim), tokens, mask)
+            return to_tokens(rows, tokens, self.dim)
+
+    def on_rows(self, rows, tokens, mask=None):
+        """The same on token rows (N*T, dim) of sequences of `tokens` tokens; returns rows.
+
+        Opens no scope: call it inside the scope `self.name` (as __call__ and
+        TransformerBlock do) so the nodes are named `<name>.q.matmul` and so on.
+        """
+        d = self.dim // self.heads
+
+        def split(layer):
+            h = reshape(layer(rows), (-1, tokens, self.heads, d), name=f"{layer.name}_split")
+            return swapaxes(h, 1, 2, name=f"{layer.name}_heads")
+
+        q, k, v = split(self.q), split(self.k), split(self.v)
+        if self.fused:
+            o = attention(q, k, v, mask=mask, name="attention")
+        else:
+            o = scaled_dot_product_attention(q, k, v, mask=mask, name="attention", d=d)
+        o = swapaxes(o, 1, 2, name="merge_heads")
+        return self.out(reshape(o, (-1, self.dim), name="merge"))
+
+    def __repr__(self):
+        return f"MultiHeadSelfAttention({self.dim}, heads={self.heads}, name={self.name!r}, fused={self.fused})"

@@ -1,0 +1,61 @@
+"""Cutting square single-channel images into flattened patches, and embedding them."""
+
+from autograd import scope
+from nodes.array.reshape import reshape
+from nodes.array.transpose import transpose
+from nodes.connection.linear import Linear
+
+from .tokens import to_tokens
+
+
+def patch_grid(image_size, patch_size):
+    if image_size % patch_size:
+        raise ValueError(f"image size {image_size} is not a multiple of the patch size {patch_size}")
+    return image_size // patch_size
+
+
+def patches(x, image_size=28, patch_size=7, name="patches"):
+    """Images (N, S*S), (N, S, S) or (N, 1, S, S) -> (N, g*g, p*p) patches, g = S / p.
+
+    Patch (i, j) of the g x g grid is token i*g + j, its pixels in row-major
+    order: (N, g, p, g, p) -> transpose the two middle axes -> (N, g*g, p*p).
+    No parameters; the backward of the two reshapes and the transpose puts
+    each pixel's gradient back where it came from.
+    """
+    g, p = patch_grid(image_size, patch_size), patch_size
+    with scope(name):
+        grid = reshape(x, (-1, g, p, g, p), name="grid")
+        tiles = transpose(grid, (0, 1, 3, 2, 4), name="tiles")
+        return reshape(tiles, (-1, g * g, p * p), name="flat")
+
+
+class PatchEmbedding:
+    """Images -> patch tokens (N, g*g, dim): `patches`, then one Linear p*p -> dim.
+
+    Parameters `<name>.proj.weight` (p*p, dim) and `<name>.proj.bias`. The
+    Linear runs on the (N*g*g, p*p) rows, one BLAS product.
+    """
+
+    def __init__(self, image_size=28, patch_size=7, dim=64, name="patch_embed", rng=None):
+        self.grid = patch_grid(image_size, patch_size)
+        self.name, self.image_size, self.patch_size, self.dim = name, image_size, patch_size, dim
+        with scope(name):
+            self.proj = Linear(patch_size * patch_size, dim, name="proj", init="xavier", rng=rng)
+
+    @property
+    def tokens(self):
+        return self.grid * self.grid
+
+    @property
+    def parameters(self):
+        return self.proj.parameters
+
+    def __call__(self, x):
+        p = self.patch_size
+        with scope(self.name):
+            flat = patches(x, self.image_size, p)
+            rows = reshape(flat, (-1, p * p), name="rows")
+            return to_tokens(self.proj(rows), self.tokens, self.dim)
+
+    def __repr__(self):
+        return f"PatchEmbedding({self.image_size}, {self.patch_size}, dim={self.dim}, name={self.name!r})"

@@ -1,0 +1,106 @@
+"""Embedding lookups: rows of a learned table picked by integer indices.
+
+`Embedding` turns token ids into vectors; `PositionalEmbedding` adds one
+learned vector per position to a sequence of token vectors.
+"""
+
+import numpy as np
+
+from autograd import Node, Parameter, ShapeError, scope
+from nodes.math.arithmetic import add
+
+
+class EmbeddingLookup(Node):
+    """f[n, t] = table[indices[n, t]] for integer indices of any shape.
+
+    Output shape: indices.shape + (D,) for a table of shape (V, D).
+    Backward: dG/dtable = sum over every position p with indices[p] = v of
+    g[p], scattered with np.add.at so that repeated indices accumulate (a
+    plain fancy assignment would keep only the last one). Indices get no
+    gradient.
+    """
+
+    op = "embedding"
+
+    def infer_shape(self, indices, table):
+        if len(table) != 2:
+            raise ShapeError(f"the table must be (vocab, dim), got {table}")
+        return tuple(indices) + (table[1],)
+
+    def forward(self, indices, table):
+        if indices.dtype.kind not in "iu":
+            raise TypeError(f"embedding indices must be integers, got {indices.dtype}")
+        if indices.size and (indices.min() < 0 or indices.max() >= table.shape[0]):
+            raise ValueError(
+                f"embedding indices must lie in [0, {table.shape[0]}), "
+                f"got values from {indices.min()} to {indices.max()}"
+            )
+        if self.keep:
+            self.indices, self.table_shape, self.dtype = indices, table.shape, table.dtype
+        return table[indices]
+
+    def backward(self, g):
+        if not self.needs[1]:
+            return None, None
+        grad = np.zeros(self.table_shape, dtype=self.dtype)
+        np.add.at(grad, self.indices.reshape(-1), g.reshape(-1, self.table_shape[1]))
+        return None, grad
+
+
+def embedding(indices, table, name=None):
+    """Rows of `table` (V, D) picked by integer `indices` (N, T): shape (N, T, D)."""
+    return EmbeddingLookup(indices, table, name=name)
+
+
+class Embedding:
+    """A learned lookup table: `Embedding(vocab, dim, name)(indices)` -> (..., dim).
+
+    Creates the parameter `<name>.table` (vocab, dim), drawn from N(0, 1) as
+    usual for embeddings (there is no fan-in to scale by), and the node
+    `<name>.lookup`.
+    """
+
+    def __init__(self, vocab, dim, name="embedding", std=1.0, rng=None):
+        rng = rng if rng is not None else np.random.default_rng()
+        self.name, self.vocab, self.dim = name, vocab, dim
+        with scope(name):
+            self.table = Parameter(rng.standard_normal((vocab, dim)) * std, name="table")
+
+    @property
+    def parameters(self):
+        return [self.table]
+
+    def __call__(self, indices):
+        with scope(self.name):
+            return embedding(indices, self.table, name="lookup")
+
+    def __repr__(self):
+        return f"Embedding({self.vocab}, {self.dim}, name={self.name!r})"
+
+
+class PositionalEmbedding:
+    """Learned positions: `PositionalEmbedding(length, dim, name)(x)` = x + P for x (N, T, dim).
+
+    Creates the parameter `<name>.positions` (length, dim), small normal
+    values (std 0.02) so that the positions start as a mild perturbation of
+    the tokens. The add broadcasts P over the batch; the engine sums its
+    addend over the batch axis, which is dG/dP. A sequence shorter than
+    `length` is not supported: T must equal `length`.
+    """
+
+    def __init__(self, length, dim, name="positions", std=0.02, rng=None):
+        rng = rng if rng is not None else np.random.default_rng()
+        self.name, self.length, self.dim = name, length, dim
+        with scope(name):
+            self.positions = Parameter(rng.standard_normal((length, dim)) * std, name="positions")
+
+    @property
+    def parameters(self):
+        return [self.positions]
+
+    def __call__(self, x):
+        with scope(self.name):
+            return add(x, self.positions, name="add")
+
+    def __repr__(self):
+        return f"PositionalEmbedding({self.length}, {self.dim}, name={self.name!r})"

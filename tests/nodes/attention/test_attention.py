@@ -1,0 +1,116 @@
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import Graph, Input, ShapeError, default_dtype
+from tests.gradcases import GradCase, randn, run
+from tests.nodes.attention.reference import attention_loops
+
+CAUSAL = np.tril(np.ones((4, 4), bool))  # query i attends to keys 0..i
+# A per-sample padding mask (N, 1, 1, Tk): the second sample has 2 real keys.
+PADDING = np.array([True, True, True, True, True, True, False, False]).reshape(2, 1, 1, 4)
+
+
+def qkv(n=2, heads=2, tq=4, tk=4, d=3, dv=3, seed=0):
+    q = randn(n, heads, tq, d, seed=seed)
+    return q, randn(n, heads, tk, d, seed=seed + 1), randn(n, heads, tk, dv, seed=seed + 2)
+
+
+CASES = [
+    GradCase("attention-fused", nd.attention, qkv()),
+    GradCase("attention-fused-causal", lambda q, k, v: nd.attention(q, k, v, mask=CAUSAL), qkv()),
+    GradCase("attention-fused-padding", lambda q, k, v: nd.attention(q, k, v, mask=PADDING), qkv()),
+    GradCase("attention-fused-cross", nd.attention, qkv(tq=3, tk=5, d=2, dv=4)),
+    # keys and values shared by every sample and head: the engine sums their addends
+    GradCase("attention-fused-shared-kv", nd.attention, (randn(2, 2, 3, 4), randn(3, 4, seed=1), randn(3, 2, seed=2))),
+    GradCase("attention-wired", nd.scaled_dot_product_attention, qkv()),
+    GradCase(
+        "attention-wired-causal", lambda q, k, v: nd.scaled_dot_product_attention(q, k, v, mask=CAUSAL), qkv()
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_gradcheck(case):
+    run(case)
+
+
+def _run(build, q, k, v, seed):
+    """Values and input gradients of `build(q, k, v)` in float64 for the backward seed."""
+    with default_dtype(np.float64):
+        inputs = [Input(name, shape=a.shape, requires_grad=True) for name, a in zip("qkv", (q, k, v))]
+        graph = Graph(build(*inputs))
+    out = graph.forward(q=q, k=k, v=v)
+    graph.backward(seed=seed, update=False)
+    return out, [i.grad for i in inputs]
+
+
+@pytest.mark.parametrize("mask", [None, CAUSAL, PADDING], ids=["unmasked", "causal", "padding"])
+@pytest.mark.parametrize("build", [nd.attention, nd.scaled_dot_product_attention], ids=["fused", "wired"])
+def test_attention_matches_the_loop_reference(build, mask):
+    q, k, v = qkv(d=4, dv=3, seed=3)
+    seed = randn(2, 2, 4, 3, seed=9)
+    out, grads = _run(lambda *xs: build(*xs, mask=mask), q, k, v, seed)
+    expected_out, *expected_grads = attention_loops(q, k, v, mask, seed)
+    np.testing.assert_allclose(out, expected_out, rtol=1e-10, atol=1e-12)
+    for got, want in zip(grads, expected_grads):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_fused_and_wired_attention_agree_in_float32():
+    q, k, v = (a.astype(np.float32) for a in qkv(n=3, heads=4, tq=5, tk=5, d=8, dv=8, seed=4))
+    mask = (np.random.default_rng(0).random((5, 5)) < 0.6) | np.eye(5, dtype=bool)
+    results = []
+    for build in (nd.attention, nd.scaled_dot_product_attention):
+        inputs = [Input(name, shape=a.shape, requires_grad=True) for name, a in zip("qkv", (q, k, v))]
+        graph = Graph(build(*inputs, mask=mask))
+        out = graph.forward(q=q, k=k, v=v)
+        graph.backward(update=False)
+        assert out.dtype == np.float32 and all(i.grad.dtype == np.float32 for i in inputs)
+        results.append([out] + [i.grad for i in inputs])
+    for fused, wired in zip(*results):
+        np.testing.assert_allclose(fused, wired, rtol=1e-5, atol=1e-6)
+
+
+def test_a_fully_masked_query_outputs_zero_and_passes_no_gradient():
+    q, k, v = qkv(n=1, heads=1)
+    mask = np.ones((4, 4), bool)
+    mask[2] = False  # query 2 may attend to nothing
+    seed = randn(1, 1, 4, 3, seed=5)
+    out, (dq, dk, dv) = _run(lambda *xs: nd.attention(*xs, mask=mask), q, k, v, seed)
+    assert np.all(np.isfinite(out)) and np.all(out[0, 0, 2] == 0) and np.all(dq[0, 0, 2] == 0)
+    expected_out, *_ = attention_loops(q, k, v, mask, seed)
+    np.testing.assert_allclose(out, expected_out, rtol=1e-10, atol=1e-12)
+
+
+def test_without_gradient_for_q_and_k_only_v_gets_one():
+    q, k, v = qkv()
+    with default_dtype(np.float64):
+        iq, ik = Input("q"), Input("k")
+        iv = Input("v", requires_grad=True)
+        graph = Graph(nd.attention(iq, ik, iv))
+    graph.forward(q=q, k=k, v=v)
+    graph.backward(update=False)
+    assert iq.grad is None and ik.grad is None and iv.grad.shape == v.shape
+
+
+def test_mismatched_shapes_and_masks_are_refused_when_wired():
+    q, k = Input("q", shape=(None, 2, 4, 8)), Input("k", shape=(None, 2, 4, 6))
+    with pytest.raises(ShapeError, match="feature sizes"):
+        nd.attention(q, k, k)
+    k = Input("k", shape=(None, 2, 5, 8))
+    with pytest.raises(ShapeError, match="key counts"):
+        nd.attention(q, k, Input("v", shape=(None, 2, 4, 8)))
+    with pytest.raises(ShapeError, match="mask"):
+        nd.attention(q, k, k, mask=np.ones((4, 4), bool))  # 5 keys, not 4
+    with pytest.raises(TypeError, match="boolean"):
+        nd.attention(q, k, k, mask=np.ones((4, 5)))
+
+
+def test_the_fused_node_keeps_nothing_in_inference():
+    q, k, v = qkv()
+    with default_dtype(np.float64):
+        inputs = [Input(name) for name in "qkv"]
+        node = nd.attention(*inputs)
+    Graph(node).forward(q=q, k=k, v=v, grad=False)
+    assert not hasattr(node, "p")

@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import Graph, Input, default_dtype
+from tests.gradcases import GradCase, randn, run
+
+CAUSAL = np.tril(np.ones((3, 3), bool))
+
+
+def block(fused=True, mask=None):
+    def factory(x):
+        layer = nd.TransformerBlock(4, 2, 6, name="block1", fused=fused, rng=np.random.default_rng(0))
+        return layer(x, mask=mask)
+
+    return factory
+
+
+CASES = [
+    GradCase("transformer-block", block(), (randn(2, 3, 4),)),
+    GradCase("transformer-block-wired-causal", block(False, CAUSAL), (randn(2, 3, 4, seed=1),)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_gradcheck(case):
+    run(case)
+
+
+def _parameter_gradients(fused, x):
+    inp = Input("x", shape=(None, 4, 8))
+    graph = Graph(nd.TransformerBlock(8, 2, 16, name="b", fused=fused, rng=np.random.default_rng(5))(inp))
+    out = graph.forward(x=x)
+    graph.backward(seed=randn(*out.shape, seed=3).astype(np.float32), update=False)
+    return out, {p.name: p.grad.copy() for p in graph.parameters}
+
+
+def test_fused_and_wired_blocks_give_the_same_parameter_gradients():
+    x = randn(3, 4, 8, seed=2).astype(np.float32)
+    out_f, fused = _parameter_gradients(True, x)
+    out_w, wired = _parameter_gradients(False, x)
+    np.testing.assert_allclose(out_f, out_w, rtol=1e-5, atol=1e-6)
+    assert fused.keys() == wired.keys()
+    for name in fused:
+        np.testing.assert_allclose(fused[name], wired[name], rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+def test_the_block_computes_its_formula():
+    # out = h + fc2(gelu(fc1(ln2(h)))), h = x + attn(ln1(x)), each part wired on its own.
+    with default_dtype(np.float64):
+        layer = nd.TransformerBlock(4, 2, 6, name="b", rng=np.random.default_rng(1))
+        x = Input("x", shape=(None, 3, 4))
+        whole = layer(x)
+        h = x + layer.attn(layer.ln1(x))
+        expected = h + nd.reshape(
+            layer.fc2(nd.gelu(layer.fc1(nd.reshape(layer.ln2(h), (-1, 4))))), (-1, 3, 4)
+        )
+    xs = randn(2, 3, 4)
+    np.testing.assert_allclose(Graph(whole).forward(x=xs), Graph(expected).forward(x=xs), rtol=1e-12)
+
+
+def test_parameters_are_named_in_nested_scopes():
+    x = Input("x", shape=(None, 5, 8))
+    first = nd.TransformerBlock(8, 2, 16, name="block1")
+    second = nd.TransformerBlock(8, 2, 16, name="block2")
+    graph = Graph(second(first(x)))
+    names = {p.name for p in graph.parameters}
+    for b in ("block1", "block2"):
+        assert {f"{b}.ln1.gamma", f"{b}.ln2.beta", f"{b}.attn.q.weight", f"{b}.attn.out.bias",
+                f"{b}.fc1.weight", f"{b}.fc2.bias"} <= names
+    assert len(names) == 2 * len(first.parameters) == 2 * 15
+    assert "block1.attn.attention" in {n.name for n in graph.nodes}
+    assert "block2.residual2" in {n.name for n in graph.nodes}
+
+
+def test_a_residual_passes_the_gradient_straight_through():
+    # With the attention and MLP outputs zeroed, the block is the identity in
+    # value and dG/dx = the seed (both residual branches then add nothing).
+    layer = nd.TransformerBlock(4, 2, 6, rng=np.random.default_rng(0))
+    for p in (layer.attn.out.weight, layer.attn.out.bias, layer.fc2.weight, layer.fc2.bias):
+        p.value[...] = 0
+    x = Input("x", shape=(None, 3, 4), requires_grad=True)
+    graph = Graph(layer(x))
+    xs, seed = randn(2, 3, 4).astype(np.float32), randn(2, 3, 4, seed=1).astype(np.float32)
+    np.testing.assert_allclose(graph.forward(x=xs), xs, rtol=1e-6)
+    graph.backward(seed=seed, update=False)
+    np.testing.assert_allclose(x.grad, seed, rtol=1e-6)
