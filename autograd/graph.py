@@ -13,7 +13,7 @@ A parameter, reached last of all its consumers, updates itself.
 import numpy as np
 
 from .errors import AnomalyError, BackwardError, FeedError, GraphError, NodeError, ShapeError, describe
-from .node import Input, Leaf
+from .node import GradientFlags, Input, Leaf
 from .optim import SGD
 from .parameter import Parameter
 from .schedule import topological_order
@@ -42,7 +42,8 @@ class Graph:
         self.detect_anomaly = False
         self._check_unique_names()
         self._pass = None  # the stamp of the last forward pass with gradients
-        self._plan_key = None
+        self._plan_version = None
+        self._seed_cache = {}
 
     # -- configuration ------------------------------------------------------
     @property
@@ -162,7 +163,7 @@ class Graph:
         for node in self.computed:
             node.needs = tuple(flags[i] for i in node.inputs)
         self._active = [n for n in reversed(self.nodes) if flags[n]]
-        self._plan_key = tuple(flags[n] for n in self.leaves)
+        self._plan_version = GradientFlags.version
 
     def backward(self, seed=None, update=True, accumulate=False, keep_addends=False):
         """Propagate dG/df from the roots to every node that needs it.
@@ -179,8 +180,7 @@ class Graph:
         """
         self._check_ready(update, accumulate)
         self._pass = None
-        leaf_flags = tuple(n.requires_grad for n in self.leaves)
-        if leaf_flags != self._plan_key:
+        if self._plan_version != GradientFlags.version:
             self._plan()
         for node in self._active:
             if not (accumulate and isinstance(node, Parameter)):
@@ -257,7 +257,7 @@ class Graph:
             if not self._flags[root]:
                 continue
             value = root.value
-            s = np.ones_like(value) if s is None else np.asarray(s, dtype=value.dtype)
+            s = self._ones(value) if s is None else np.asarray(s, dtype=value.dtype)
             if s.shape != value.shape:
                 raise ShapeError(f"seed of shape {s.shape} for root '{root.name}' of shape {value.shape}")
             if root.grad is None:
@@ -265,6 +265,17 @@ class Graph:
             else:  # one root below another: it also receives addends
                 root.grad = root.grad + s
                 owned.add(root)
+
+    def _ones(self, value):
+        """The default seed dG/droot = 1, made once per shape (read-only, so nothing can change it)."""
+        key = (value.shape, value.dtype)
+        ones = self._seed_cache.get(key)
+        if ones is None:
+            if len(self._seed_cache) >= 16:
+                self._seed_cache.clear()
+            ones = self._seed_cache[key] = np.ones_like(value)
+            ones.flags.writeable = False
+        return ones
 
     def apply_updates(self, zero=True):
         """Update every parameter from its (accumulated) `grad`."""

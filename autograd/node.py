@@ -31,6 +31,17 @@ from .naming import current_scope, make_name
 from .operators import Operators
 
 
+class GradientFlags:
+    """Counts changes of any leaf's `requires_grad` (freezing a parameter...),
+    so that a graph re-plans its backward pass only when something changed."""
+
+    version = 0
+
+    @classmethod
+    def changed(cls):
+        cls.version += 1
+
+
 class Node(Operators):
     """Base class of every node: wiring, naming and the two-method protocol."""
 
@@ -129,6 +140,7 @@ class Input(Leaf):
     @requires_grad.setter
     def requires_grad(self, flag):
         self._requires_grad = bool(flag)
+        GradientFlags.changed()
 
     def feed(self, value):
         """Check `value` against this input's dtype and shape and store it."""

@@ -11,7 +11,7 @@ tying) gets the sum of its addends and a single update.
 import numpy as np
 
 from . import config
-from .node import Leaf
+from .node import GradientFlags, Leaf
 
 
 class Parameter(Leaf):
@@ -38,7 +38,16 @@ class Parameter(Leaf):
 
     @property
     def requires_grad(self):
-        return not self.frozen
+        return not self._frozen
+
+    @property
+    def frozen(self):
+        return self._frozen
+
+    @frozen.setter
+    def frozen(self, flag):
+        self._frozen = bool(flag)
+        GradientFlags.changed()
 
     @property
     def size(self):

@@ -42,24 +42,38 @@ class SoftmaxCrossEntropy(Node):
         shifted = z - z.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
-        log_p = shifted - np.log(total)
-        rows = np.arange(n)
+        log_total = np.log(total)
+        rows = _rows(n)
+        # -log p[i, label_i] = log_total_i - shifted[i, label_i]; log p itself is never built.
         e = self.smoothing
-        loss = -log_p[rows, labels].sum() * (1 - e)
-        if e:
-            loss -= log_p.sum() * e / k
+        loss = (log_total.sum() - shifted[rows, labels].sum()) * (1 - e)
+        if e:  # -(1/k) sum_k log p_ik = log_total_i - mean_k shifted_ik
+            loss += (log_total.sum() - shifted.sum() / k) * e
         if self.keep:
             exp /= total
             self.p, self.labels, self.rows = exp, labels, rows
-        return np.asarray(loss / n, dtype=z.dtype)
+        return np.asarray(loss / max(n, 1), dtype=z.dtype)
 
     def backward(self, g):
-        p, n = self.p, self.p.shape[0]
+        p, n = self.p, max(self.p.shape[0], 1)
         grad = p * (g / n)
         grad[self.rows, self.labels] -= (1 - self.smoothing) * g / n
         if self.smoothing:
             grad -= self.smoothing * g / (n * p.shape[1])
         return grad, None
+
+
+_rows_cache = {}
+
+
+def _rows(n):
+    """np.arange(n), made once per batch size (it indexes every step's labels)."""
+    rows = _rows_cache.get(n)
+    if rows is None:
+        if len(_rows_cache) >= 64:
+            _rows_cache.clear()
+        rows = _rows_cache[n] = np.arange(n)
+    return rows
 
 
 def softmax_cross_entropy(logits, labels, smoothing=0.0, name=None):
