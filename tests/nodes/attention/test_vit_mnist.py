@@ -1,33 +1,14 @@
 """The small vision transformer learns real MNIST digits from a 2,000-image subset."""
 
-import os
-import pathlib
-
 import numpy as np
 
 import autograd as ag
 import nodes as nd
-from autograd.demo.idx import read_idx
-
-ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 
-def mnist_folder():
-    """The MNIST folder: under $NODEGRAD_DATA if set, else the data folder beside the repository."""
-    base = pathlib.Path(os.environ.get("NODEGRAD_DATA") or ROOT.parent / "shared" / "data")
-    return base / "mnist" if (base / "mnist").is_dir() else base
-
-
-def load(prefix, count):
-    folder = mnist_folder()
-    images = read_idx(folder / f"{prefix}-images-idx3-ubyte.gz", shape=(None, 28, 28))[:count]
-    labels = read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", shape=(None,))[:count]
-    return images.reshape(count, 784).astype(np.float32) / 255, labels.astype(np.int64)
-
-
-def test_the_vision_transformer_learns_mnist_digits():
-    x_train, y_train = load("train", 2000)
-    x_test, y_test = load("t10k", 1000)
+def test_the_vision_transformer_learns_mnist_digits(mnist):
+    x_train, y_train = mnist.train_images[:2000].reshape(-1, 784), mnist.train_labels[:2000]
+    x_test, y_test = mnist.test_images[:1000].reshape(-1, 784), mnist.test_labels[:1000]
     images = ag.Input("images", shape=(None, 784))
     labels = ag.Input("labels", shape=(None,), dtype=np.int64)
     logits = nd.VisionTransformer(dim=64, depth=2, heads=4, mlp_hidden=128, rng=np.random.default_rng(0))(images)

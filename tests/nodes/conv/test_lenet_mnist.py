@@ -1,39 +1,16 @@
-"""A LeNet-like CNN built from the conv nodes learns real MNIST digits.
-
-Reads the data found through NODEGRAD_DATA (a folder holding `mnist/`) or,
-by default, the `shared/data` folder beside the repository.
-"""
-
-import os
-from pathlib import Path
+"""A LeNet-like CNN built from the conv nodes learns real MNIST digits (a 2,000-image subset)."""
 
 import numpy as np
 
 import autograd as ag
 import nodes as nd
-from autograd.demo.data import file_paths, locate, to_unit_float
-from autograd.demo.idx import read_idx
 
 TRAIN, HELD_OUT, BATCH, EPOCHS = 2000, 1000, 32, 3
 
 
-def _mnist_subset():
-    default = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-    folder = locate(os.environ.get("NODEGRAD_DATA") or default, download=False)
-    paths = file_paths(folder)
-
-    def images(role, n):
-        return to_unit_float(read_idx(paths[role], (None, 28, 28))[:n])[..., None]  # NHWC, one channel
-
-    def labels(role, n):
-        return read_idx(paths[role], (None,))[:n].astype(np.int64)
-
-    return (images("train_images", TRAIN), labels("train_labels", TRAIN),
-            images("test_images", HELD_OUT), labels("test_labels", HELD_OUT))
-
-
-def test_lenet_like_cnn_learns_mnist():
-    x_train, y_train, x_test, y_test = _mnist_subset()
+def test_lenet_like_cnn_learns_mnist(mnist):
+    x_train, y_train = mnist.train_images[:TRAIN, :, :, None], mnist.train_labels[:TRAIN]  # NHWC, one channel
+    x_test, y_test = mnist.test_images[:HELD_OUT, :, :, None], mnist.test_labels[:HELD_OUT]
     rng = np.random.default_rng(0)
     images = ag.Input("images", shape=(None, 28, 28, 1))
     labels = ag.Input("labels", shape=(None,), dtype=np.int64)

@@ -1,0 +1,282 @@
+"""Train a network on MNIST from the command line: `python -m autograd.demo.mnist`.
+
+    python -m autograd.demo.mnist                         # the MLP, about half a minute
+    python -m autograd.demo.mnist --model cnn --save cnn.npz --plot curves.png
+    python -m autograd.demo.mnist --resume cnn.npz --epochs 2   # two more epochs
+    python -m autograd.demo.mnist --model vit --draw vit.svg --epochs 0   # only draw
+
+Ctrl-C stops after the current step, saves a checkpoint (with --save) and says
+how to resume. Exit status: 0 on success, 1 for a run-time problem (data,
+checkpoint, file), 2 for bad arguments, 130 when interrupted.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+from autograd.errors import CheckpointError
+
+from . import data as mnist_data
+from . import models
+from .metrics import confusion_matrix, format_confusion
+from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, checkpoint_config, fit
+
+PROG = "nodegrad-mnist"
+
+#: Per-model defaults, measured to reach the documented accuracies (README).
+DEFAULTS = {
+    "mlp": {"epochs": 8, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
+    "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
+    "vit": {"epochs": 12, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.85},
+}
+#: Settings a checkpoint remembers; flags given on the command line override all but the architecture.
+CONFIG_KEYS = ("model", "hidden", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit")
+
+
+class UsageError(Exception):
+    """A bad argument: reported as one line, exit status 2."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def positive(kind):
+    def convert(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    convert.__name__ = f"positive {kind.__name__}"
+    return convert
+
+
+def non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def widths(text):
+    try:
+        values = tuple(int(w) for w in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of widths such as 512,256") from None
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"widths must be positive, got {text}")
+    return values
+
+
+def per_model(key):
+    return "default: " + ", ".join(f"{model} {settings[key]}" for model, settings in DEFAULTS.items())
+
+
+def make_parser():
+    p = ArgumentParser(prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST.")
+    add = p.add_argument
+    add("--model", choices=sorted(models.BUILDERS), help="network to train (default: mlp)")
+    add("--hidden", type=widths, help="mlp hidden widths, comma-separated (default: 512,256; 256 is the baseline)")
+    add("--epochs", type=non_negative_int, help=f"epochs to train ({per_model('epochs')})")
+    add("--batch-size", type=positive(int), help=f"minibatch size ({per_model('batch_size')})")
+    add("--optimizer", choices=sorted(OPTIMIZERS), help=f"update rule ({per_model('optimizer')})")
+    add("--lr", type=positive(float), help=f"learning rate of the first epoch ({per_model('lr')})")
+    add("--lr-decay", type=positive(float), help=f"learning-rate factor per epoch ({per_model('lr_decay')})")
+    add("--seed", type=int, help="seed of the initial weights, shuffling and dropout (default: 0)")
+    add("--limit", type=positive(int), help="train on the first N training samples only")
+    add("--test-limit", type=positive(int), help="evaluate on the first N test samples only (default: all 10,000)")
+    add("--data", metavar="DIR", help="folder holding the four MNIST files (or a mnist/ folder with them)")
+    add("--save", metavar="FILE", help="write a checkpoint (.npz) after every epoch and on Ctrl-C")
+    add("--resume", metavar="FILE", help="continue the run saved in FILE (with --epochs 0: only evaluate it)")
+    add("--draw", metavar="FILE", help="draw the model's graph before training (.svg or .png)")
+    add("--plot", metavar="FILE", help="plot loss and test accuracy per epoch (.png)")
+    add("--predictions", metavar="FILE", help="draw a grid of test digits with their predictions (.png)")
+    add("--metrics-json", metavar="FILE", help="write the run's figures as JSON")
+    add("--no-progress", action="store_true", help="no progress bars (summary lines only)")
+    return p
+
+
+def resolve_config(args):
+    """The run's settings: explicit flags, else the checkpoint's, else the model's defaults."""
+    saved = {}
+    if args.resume:
+        if not os.path.isfile(args.resume):
+            raise UsageError(f"checkpoint {args.resume} does not exist")
+        saved_model, saved = checkpoint_config(args.resume)
+        saved["model"] = saved_model
+        if args.model and args.model != saved_model:
+            raise UsageError(f"{args.resume} is a checkpoint of the {saved_model} model, not of {args.model}")
+        if args.hidden and tuple(args.hidden) != tuple(saved.get("hidden") or ()):
+            raise UsageError(f"{args.resume} was saved with hidden widths {saved.get('hidden')}, not {args.hidden}")
+    model = args.model or saved.get("model") or "mlp"
+    if args.hidden and model != "mlp":
+        raise UsageError(f"--hidden sets the widths of the mlp, not of the {model}")
+    for flag in ("save", "draw", "plot", "predictions", "metrics_json"):
+        path = getattr(args, flag)
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise UsageError(f"the folder of --{flag.replace('_', '-')} {path} does not exist")
+    defaults = {"hidden": [512, 256] if model == "mlp" else None, "seed": 0, "limit": None, **DEFAULTS[model]}
+    config = {}
+    for key in (*CONFIG_KEYS, "epochs"):
+        given = getattr(args, key, None)
+        config[key] = given if given is not None else saved.get(key, defaults.get(key))
+    config["model"] = model
+    if config["hidden"] is not None:
+        config["hidden"] = list(config["hidden"])
+    return config
+
+
+def build_trainer(config):
+    options = {"hidden": tuple(config["hidden"])} if config["model"] == "mlp" else {}
+    model = models.build(config["model"], seed=config["seed"], **options)
+    return Trainer(
+        model, optimizer=config["optimizer"], lr=config["lr"], batch_size=config["batch_size"],
+        seed=config["seed"] + 1, lr_decay=config["lr_decay"],
+    )
+
+
+def draw_model(trainer, path):
+    from autograd.render import draw
+
+    draw(trainer.graph, title=f"{trainer.model.summary} (training graph)", path=path)
+    print(f"drew the {trainer.model.name} graph to {path}")
+
+
+def load_data(args, config):
+    start = time.perf_counter()
+    dataset = mnist_data.load_mnist(args.data, progress=not args.no_progress)
+    dataset = dataset.limited(train=config["limit"], test=args.test_limit)
+    print(
+        f"MNIST from {dataset.folder}: {len(dataset.train_images):,} training and {len(dataset.test_images):,} "
+        f"test images ({time.perf_counter() - start:.1f} s)"
+    )
+    return dataset
+
+
+def run(args):
+    config = resolve_config(args)
+    trainer = build_trainer(config)
+    if args.resume:
+        trainer.load(args.resume)
+        print(f"resumed {args.resume}: {trainer.epoch} epochs done" + (
+            f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""))
+    print(
+        f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {config['optimizer']} "
+        f"lr {config['lr']:g} (x{config['lr_decay']:g} per epoch); batch {config['batch_size']}; seed {config['seed']}"
+    )
+    if args.draw:
+        draw_model(trainer, args.draw)
+    epochs = config["epochs"]
+    if epochs == 0 and not args.resume:
+        return 0
+    dataset = load_data(args, config)
+    if epochs == 0:
+        accuracy = trainer.accuracy(dataset.test_images, dataset.test_labels)
+        print(f"test accuracy of {args.resume}: {accuracy:.2%}")
+        write_outputs(args, config, trainer, dataset, accuracy)
+        return 0
+    stop = StopRequest()
+    last_epoch = trainer.epoch + epochs
+    try:
+        with stop.installed():
+            fit(trainer, dataset, epochs, save=args.save, config=config, should_stop=stop,
+                progress=not args.no_progress)
+    except Interrupted:
+        return interrupted(args, trainer, last_epoch - trainer.epoch)
+    predicted = trainer.predict(dataset.test_images)
+    print(format_confusion(confusion_matrix(dataset.test_labels, predicted)))
+    accuracy = float(np.mean(predicted == dataset.test_labels))
+    seconds = sum(trainer.history.seconds)
+    print(f"test accuracy {accuracy:.2%} after {trainer.epoch} epochs ({seconds:.1f} s of training)")
+    write_outputs(args, config, trainer, dataset, accuracy, predicted)
+    if args.save:
+        print(f"checkpoint: {args.save}")
+    return 0
+
+
+def interrupted(args, trainer, remaining):
+    where = f"epoch {trainer.epoch + 1}" + (f", step {trainer.current.step}" if trainer.current else "")
+    if not args.save:
+        print(f"\ninterrupted in {where}; nothing saved (pass --save FILE to keep checkpoints)", file=sys.stderr)
+        return 130
+    print(
+        f"\ninterrupted in {where}; checkpoint saved to {args.save}\n"
+        f"resume with: python -m autograd.demo.mnist --resume {args.save} --save {args.save} --epochs {remaining}",
+        file=sys.stderr,
+    )
+    return 130
+
+
+def write_outputs(args, config, trainer, dataset, accuracy, predicted=None):
+    if args.plot:
+        from .plots import plot_curves
+
+        plot_curves(trainer.history, args.plot, title=f"{trainer.model.summary} on MNIST")
+        print(f"curves: {args.plot}")
+    if args.predictions:
+        from .plots import plot_predictions
+
+        if predicted is None:
+            predicted = trainer.predict(dataset.test_images)
+        plot_predictions(dataset.test_images, dataset.test_labels, predicted, args.predictions)
+        print(f"predictions: {args.predictions}")
+    if args.metrics_json:
+        history = trainer.history
+        metrics = {
+            "model": config["model"],
+            "summary": trainer.model.summary,
+            "parameters": int(trainer.graph.parameter_count),
+            "epochs": trainer.epoch,
+            "batch_size": config["batch_size"],
+            "optimizer": config["optimizer"],
+            "lr": config["lr"],
+            "lr_decay": config["lr_decay"],
+            "seed": config["seed"],
+            "train_samples": len(dataset.train_images),
+            "test_samples": len(dataset.test_images),
+            "test_accuracy": accuracy,
+            "train_seconds": float(sum(history.seconds)),
+            "seconds_per_epoch": history.seconds,
+            "test_accuracy_per_epoch": history.test_accuracy,
+            "train_loss_per_epoch": history.train_loss,
+        }
+        with open(args.metrics_json, "w", encoding="utf-8") as f:
+            json.dump(metrics, f, indent=2)
+        print(f"metrics: {args.metrics_json}")
+
+
+def main(argv=None):
+    """The console script `nodegrad-mnist`; returns the exit status."""
+    try:
+        args = make_parser().parse_args(argv)
+        return run(args)
+    except UsageError as e:
+        print(f"{PROG}: error: {e} (see --help)", file=sys.stderr)
+        return 2
+    except (mnist_data.DataError, CheckpointError, CheckpointMismatch, OSError) as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # a second Ctrl-C, or one outside the training loop
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except ModuleNotFoundError as e:
+        if e.name not in ("tqdm", "matplotlib"):
+            raise
+        print(f"{PROG}: error: the demo needs {e.name}: pip install 'nodegrad[demo]'", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

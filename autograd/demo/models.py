@@ -1,0 +1,122 @@
+"""The demo's three networks, each built from the public node API.
+
+Every builder takes a numpy Generator (for the initial weights) and returns a
+`Model`: the `image` input, of shape (N, 28, 28) with pixels in [0, 1], and the
+`logits` node, of shape (N, 10). Every layer is named explicitly, so parameter
+names (`fc1.weight`, `block2.attn.q.weight`...) are the same in every run and
+checkpoints can be keyed by them.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from autograd import Input, Node, scope
+from nodes import (
+    BatchNorm,
+    Conv2d,
+    Linear,
+    PatchEmbedding,
+    PositionalEmbedding,
+    TransformerBlock,
+    dropout,
+    flatten,
+    max_pool2d,
+    mean,
+    relu,
+    reshape,
+)
+
+CLASSES = 10
+
+
+@dataclasses.dataclass
+class Model:
+    """A network wired from `image` to `logits`; `summary` is one line for the console."""
+
+    name: str
+    image: Input
+    logits: Node
+    summary: str
+
+
+def image_input():
+    return Input(name="image", shape=(None, 28, 28))
+
+
+def mlp(rng, hidden=(512, 256)):
+    """Multi-layer perceptron: 784 -> hidden... -> 10 with ReLU between layers.
+
+    `hidden=(256,)` gives the classic 784-256-10 baseline.
+    """
+    image = image_input()
+    x = flatten(image, name="flatten")
+    widths = (28 * 28, *hidden)
+    for i, (n_in, n_out) in enumerate(zip(widths, widths[1:]), start=1):
+        x = Linear(n_in, n_out, name=f"fc{i}", rng=rng)(x)
+        x = relu(x, name=f"relu{i}")
+    logits = Linear(widths[-1], CLASSES, name="classifier", rng=rng)(x)
+    return Model("mlp", image, logits, "mlp " + "-".join(str(w) for w in (*widths, CLASSES)))
+
+
+def cnn(rng, dropout_p=0.25):
+    """A LeNet-like convolutional network on NHWC images (channels last):
+
+        28x28x1 -> conv 5x5, 16 -> batch norm -> relu -> max pool 2 -> 14x14x16
+                -> conv 5x5, 32 -> batch norm -> relu -> max pool 2 -> 7x7x32
+                -> flatten 1568 -> dropout -> fc 128 -> relu -> dropout -> fc 10
+    """
+    image = image_input()
+    x = reshape(image, (-1, 28, 28, 1), name="channels")
+    x = conv_block(x, 1, 16, name="conv1", rng=rng)
+    x = conv_block(x, 16, 32, name="conv2", rng=rng)
+    x = flatten(x, name="flatten")
+    x = dropout(x, dropout_p, rng=child_generator(rng), name="drop1")
+    x = relu(Linear(7 * 7 * 32, 128, name="fc1", rng=rng)(x), name="relu")
+    x = dropout(x, dropout_p, rng=child_generator(rng), name="drop2")
+    logits = Linear(128, CLASSES, name="classifier", rng=rng)(x)
+    return Model("cnn", image, logits, "cnn conv16-conv32-fc128-10")
+
+
+def conv_block(x, in_channels, out_channels, name, rng):
+    """conv 5x5 ('same' padding) -> batch norm -> relu -> 2x2 max pool, in one scope: halves the image side.
+
+    No conv bias: the batch norm's shift (beta) plays its part.
+    """
+    with scope(name):
+        x = Conv2d(in_channels, out_channels, 5, padding=2, bias=False, name="conv", rng=rng)(x)
+        x = BatchNorm(out_channels, name="bn")(x)
+        x = relu(x, name="relu")
+        return max_pool2d(x, 2, name="pool")
+
+
+def vit(rng, dim=64, depth=2, heads=4, mlp_hidden=128):
+    """A small vision transformer:
+
+        16 patches of 7x7 -> linear 49 -> 64 -> + learned positions
+        -> 2 pre-norm transformer blocks (4 heads, MLP 64-128-64)
+        -> mean over the 16 tokens -> linear 64 -> 10
+    """
+    image = image_input()
+    embed = PatchEmbedding(image_size=28, patch_size=7, dim=dim, name="patch_embed", rng=rng)
+    tokens = PositionalEmbedding(embed.tokens, dim, name="positions", rng=rng)(embed(image))
+    for i in range(1, depth + 1):
+        tokens = TransformerBlock(dim, heads, mlp_hidden, name=f"block{i}", rng=rng)(tokens)
+    pooled = mean(tokens, axis=1, name="pool")
+    logits = Linear(dim, CLASSES, name="head", init="xavier", rng=rng)(pooled)
+    return Model("vit", image, logits, f"vit 16 patches 7x7, dim {dim}, {depth} blocks of {heads} heads")
+
+
+def child_generator(rng):
+    """A generator of its own for a dropout node, seeded from the model's, so a seed fixes every mask."""
+    return np.random.default_rng(rng.integers(2**63))
+
+
+BUILDERS = {"mlp": mlp, "cnn": cnn, "vit": vit}
+
+
+def build(name, seed=0, **options):
+    """The model called `name`, its weights drawn from a generator seeded with `seed`."""
+    if name not in BUILDERS:
+        raise ValueError(f"unknown model {name!r}; choose one of {sorted(BUILDERS)}")
+    return BUILDERS[name](np.random.default_rng(seed), **options)

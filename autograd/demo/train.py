@@ -1,0 +1,303 @@
+"""Training: the loop, evaluation, and checkpoints that resume bit for bit.
+
+A `Trainer` owns two graphs over the same nodes: the training graph rooted
+at the loss (which updates the parameters in backward) and an evaluation
+graph rooted at the logits, run with `grad=False` so nothing is kept for a
+backward pass. All the state needed to continue a run exactly lives in the
+checkpoint: parameters, optimizer moments, node buffers (running statistics),
+the epoch, the position inside an interrupted epoch, the shuffling
+generator's state and the state of every random generator a node owns
+(dropout).
+"""
+
+import contextlib
+import dataclasses
+import json
+import signal
+import threading
+import time
+
+import numpy as np
+
+from autograd import SGD, Adam, Graph, Input
+from autograd.checkpoint import read_npz
+from nodes import softmax_cross_entropy
+
+from .data import shuffled_batches
+
+#: Optimizer name -> update rule for a learning rate.
+OPTIMIZERS = {
+    "sgd": lambda lr: SGD(lr),
+    "momentum": lambda lr: SGD(lr, momentum=0.9),
+    "adam": lambda lr: Adam(lr),
+}
+
+CHECKPOINT_FORMAT = "nodegrad-mnist/1"
+
+
+class Interrupted(Exception):
+    """Training stopped between two steps on request; the trainer's state is consistent."""
+
+
+@dataclasses.dataclass
+class History:
+    """Per-epoch figures of a run (continued across resumes)."""
+
+    train_loss: list = dataclasses.field(default_factory=list)
+    train_accuracy: list = dataclasses.field(default_factory=list)
+    test_accuracy: list = dataclasses.field(default_factory=list)
+    seconds: list = dataclasses.field(default_factory=list)
+
+    def __len__(self):
+        return len(self.train_loss)
+
+
+@dataclasses.dataclass
+class EpochState:
+    """Where the current epoch stands: enough to finish it after a restart.
+
+    `shuffle_state` is the shuffling generator's state before this epoch's
+    permutation was drawn, so a resumed run draws the same permutation and
+    skips the `step` batches already done.
+    """
+
+    shuffle_state: dict
+    step: int = 0
+    loss_sum: float = 0.0
+    correct: int = 0
+    seen: int = 0
+    seconds: float = 0.0
+
+    @property
+    def loss(self):
+        return self.loss_sum / max(self.seen, 1)
+
+    @property
+    def accuracy(self):
+        return self.correct / max(self.seen, 1)
+
+
+class Trainer:
+    """Trains `model` (a models.Model) with softmax cross-entropy on integer labels.
+
+    `optimizer` is a key of OPTIMIZERS; the learning rate of epoch e (counted
+    from 0 over the whole run) is `lr * lr_decay**e`. `seed` seeds the
+    generator that shuffles the training set.
+    """
+
+    def __init__(self, model, optimizer="adam", lr=1e-3, batch_size=64, seed=0, lr_decay=1.0):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+        if lr <= 0 or batch_size <= 0 or lr_decay <= 0:
+            raise ValueError("the learning rate, the batch size and the decay must be positive")
+        self.model = model
+        self.label = Input(name="label", shape=(None,), dtype=np.int64)
+        self.loss = softmax_cross_entropy(model.logits, self.label, name="loss")
+        self.graph = Graph(self.loss, rule=OPTIMIZERS[optimizer](lr))
+        # Shares every node with the training graph but stops at the logits.
+        self.evaluator = Graph(model.logits)
+        self.base_lr, self.lr_decay, self.batch_size = lr, lr_decay, batch_size
+        self.shuffler = np.random.default_rng(seed)
+        self.epoch = 0  # epochs completed
+        self.current = None  # EpochState of an unfinished epoch
+        self.history = History()
+
+    # -- training ---------------------------------------------------------------
+    def lr_at(self, epoch):
+        return self.base_lr * self.lr_decay**epoch
+
+    def train_epoch(self, images, labels, should_stop=lambda: False, on_step=None):
+        """Run (the rest of) one epoch of minibatch steps; returns its EpochState.
+
+        Checks `should_stop()` before every step and raises Interrupted when
+        it is true. `on_step(batch_size, state)` is called after every step.
+        """
+        if self.current is None:
+            self.current = EpochState(shuffle_state=self.shuffler.bit_generator.state)
+        state = self.current
+        self.shuffler.bit_generator.state = state.shuffle_state
+        batches = shuffled_batches(len(images), self.batch_size, self.shuffler)
+        self.graph.lr = self.lr_at(self.epoch)
+        self.graph.train()
+        feeds = {self.model.image: None, self.label: None}
+        start = time.perf_counter()
+        try:
+            for index in batches[state.step :]:
+                if should_stop():
+                    raise Interrupted(f"stopped in epoch {self.epoch + 1} after step {state.step}")
+                feeds[self.model.image], feeds[self.label] = images[index], labels[index]
+                loss = self.graph.forward(feeds)
+                self.graph.backward()
+                state.step += 1
+                state.loss_sum += float(loss) * len(index)
+                state.correct += int(np.count_nonzero(self.model.logits.value.argmax(axis=1) == labels[index]))
+                state.seen += len(index)
+                if on_step is not None:
+                    on_step(len(index), state)
+        finally:
+            state.seconds += time.perf_counter() - start
+        return state
+
+    def end_epoch(self, test_accuracy):
+        """Record the finished epoch in the history and start counting the next one."""
+        state = self.current
+        self.history.train_loss.append(state.loss)
+        self.history.train_accuracy.append(state.accuracy)
+        self.history.test_accuracy.append(float(test_accuracy))
+        self.history.seconds.append(state.seconds)
+        self.current = None
+        self.epoch += 1
+
+    # -- evaluation -------------------------------------------------------------
+    def predict(self, images, batch_size=1000, should_stop=lambda: False):
+        """Predicted classes of `images`, in evaluation mode and without gradients."""
+        predictions = []
+        self.evaluator.eval()
+        try:
+            for i in range(0, len(images), batch_size):
+                if should_stop():
+                    raise Interrupted("stopped during evaluation")
+                logits = self.evaluator.forward({self.model.image: images[i : i + batch_size]}, grad=False)
+                predictions.append(logits.argmax(axis=1))
+        finally:
+            self.graph.train()
+        return np.concatenate(predictions) if predictions else np.zeros(0, dtype=np.int64)
+
+    def accuracy(self, images, labels, **kwargs):
+        return float(np.mean(self.predict(images, **kwargs) == labels))
+
+    # -- checkpoints --------------------------------------------------------------
+    def generators(self):
+        """node name -> numpy Generator for every node of the graph that draws random numbers."""
+        nodes = self.graph.nodes
+        return {n.name: n.rng for n in nodes if isinstance(getattr(n, "rng", None), np.random.Generator)}
+
+    def save(self, path, config=None):
+        """Write everything needed to continue this run to `path` (.npz, atomically)."""
+        state = self.current or EpochState(shuffle_state=self.shuffler.bit_generator.state)
+        extra = {
+            "format": CHECKPOINT_FORMAT,
+            "model": self.model.name,
+            "config": json.dumps(config or {}),
+            "epoch": self.epoch,
+            "epoch_state": json.dumps(dataclasses.asdict(state)),
+        }
+        for name, rng in self.generators().items():
+            extra[f"rng/{name}"] = json.dumps(rng.bit_generator.state)
+        for field, values in dataclasses.asdict(self.history).items():
+            extra[f"history/{field}"] = np.asarray(values, dtype=np.float64)
+        self.graph.save(path, extra=extra)
+
+    def load(self, path):
+        """Restore a run saved by `save` (parameters, optimizer, buffers, position, generators)."""
+        extra = read_checkpoint(path)
+        if str(extra["model"]) != self.model.name:
+            raise CheckpointMismatch(f"{path} holds a {extra['model']} model, not {self.model.name}")
+        self.graph.load(path)
+        self.epoch = int(extra["epoch"])
+        state = EpochState(**json.loads(str(extra["epoch_state"])))
+        self.shuffler.bit_generator.state = state.shuffle_state
+        self.current = state if state.step else None
+        for name, rng in self.generators().items():
+            key = f"rng/{name}"
+            if key in extra:
+                rng.bit_generator.state = json.loads(str(extra[key]))
+        self.history = History(
+            **{f.name: [float(v) for v in extra[f"history/{f.name}"]] for f in dataclasses.fields(History)}
+        )
+        return extra
+
+
+class CheckpointMismatch(ValueError):
+    """A checkpoint was written by another model or is not a demo checkpoint."""
+
+
+def read_checkpoint(path):
+    """The extra arrays of a demo checkpoint (`model`, `config`, `epoch`...), checked for the format."""
+    arrays = read_npz(path)
+    extra = {k[len("extra/") :]: v for k, v in arrays.items() if k.startswith("extra/")}
+    if str(extra.get("format", "")) != CHECKPOINT_FORMAT:
+        raise CheckpointMismatch(f"{path} is not a checkpoint of this demo (no '{CHECKPOINT_FORMAT}' marker)")
+    return extra
+
+
+def checkpoint_config(path):
+    """The model name and the run configuration stored in a demo checkpoint."""
+    extra = read_checkpoint(path)
+    return str(extra["model"]), json.loads(str(extra["config"]))
+
+
+# -- stopping on Ctrl-C ---------------------------------------------------------
+class StopRequest:
+    """Turns the first Ctrl-C into a request to stop between two steps.
+
+    A training step interrupted half-way would leave some parameters updated
+    and others not; instead the loop checks `requested` before each step. A
+    second Ctrl-C interrupts at once.
+    """
+
+    def __init__(self):
+        self.requested = False
+
+    def __call__(self):
+        return self.requested
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    @contextlib.contextmanager
+    def installed(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = signal.signal(signal.SIGINT, self._handle)
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+# -- the epoch loop with its console output ---------------------------------------
+def fit(trainer, data, epochs, save=None, config=None, should_stop=lambda: False, progress=True, echo=print):
+    """Train for `epochs` more epochs (finishing an interrupted one first), evaluating after each.
+
+    Shows a progress bar per epoch (loss, running accuracy, samples per
+    second) and prints one summary line per epoch. With `save`, writes a
+    checkpoint after every epoch and, on Interrupted, before re-raising.
+    """
+    from tqdm import tqdm
+
+    images, labels = data.train_images, data.train_labels
+    for _ in range(epochs):
+        total_epochs = trainer.epoch + 1
+        state = trainer.current
+        done = state.seen if state is not None else 0
+        bar = tqdm(
+            total=len(images), initial=done, unit="img", unit_scale=True, disable=not progress,
+            desc=f"epoch {total_epochs}", leave=False, dynamic_ncols=True, mininterval=0.2,
+        )
+
+        def on_step(n, state, bar=bar):
+            bar.update(n)
+            if state.step % 20 == 0:
+                bar.set_postfix(loss=f"{state.loss:.4f}", acc=f"{state.accuracy:.2%}", refresh=False)
+
+        try:
+            state = trainer.train_epoch(images, labels, should_stop=should_stop, on_step=on_step)
+            bar.close()
+            accuracy = trainer.accuracy(data.test_images, data.test_labels, should_stop=should_stop)
+        except Interrupted:
+            bar.close()
+            if save:
+                trainer.save(save, config)
+            raise
+        trainer.end_epoch(accuracy)
+        if save:
+            trainer.save(save, config)
+        echo(
+            f"epoch {trainer.epoch:>3}  train loss {state.loss:.4f}  train acc {state.accuracy:6.2%}  "
+            f"test acc {accuracy:6.2%}  {state.seconds:6.1f} s  ({state.seen / max(state.seconds, 1e-9):,.0f} img/s)"
+        )
+    return trainer.history

@@ -1,0 +1,137 @@
+"""Training on real MNIST, evaluation, and checkpoints that resume bit for bit."""
+
+import numpy as np
+import pytest
+
+from autograd import scope
+from autograd.demo import models
+from autograd.demo.models import Model, image_input
+from autograd.demo.train import CheckpointMismatch, Interrupted, Trainer
+from nodes import BatchNorm, Linear, dropout, flatten, relu
+
+
+def subset(mnist, train, test):
+    return mnist.train_images[:train], mnist.train_labels[:train], mnist.test_images[:test], mnist.test_labels[:test]
+
+
+def test_mlp_one_epoch_on_10000_samples_is_well_above_90_percent(mnist):
+    images, labels, test_images, test_labels = subset(mnist, 10000, 10000)
+    trainer = Trainer(models.build("mlp", seed=0), "adam", lr=1e-3, batch_size=32, seed=1)
+    state = trainer.train_epoch(images, labels)
+    assert state.step == 313 and state.seen == 10000
+    assert trainer.accuracy(test_images, test_labels) > 0.92  # on the official 10,000 test images
+
+
+@pytest.mark.parametrize("name, lr, batch, steps", [("cnn", 2e-3, 32, 120), ("vit", 2e-3, 32, 150)])
+def test_cnn_and_vit_learn_in_a_few_hundred_steps(mnist, name, lr, batch, steps):
+    images, labels, test_images, test_labels = subset(mnist, batch * steps, 1000)
+    trainer = Trainer(models.build(name, seed=0), "adam", lr=lr, batch_size=batch, seed=1)
+    losses = []
+    trainer.train_epoch(images, labels, on_step=lambda n, state: losses.append(state.loss_sum))
+    per_step = np.diff([0.0, *losses]) / batch
+    assert per_step[-20:].mean() < 0.5 * per_step[:20].mean()
+    assert trainer.accuracy(test_images, test_labels) > 0.6  # chance is 0.1
+
+
+def tiny_model(seed):
+    """A small net with every kind of state a checkpoint must carry: batch norm buffers and a dropout generator."""
+    rng = np.random.default_rng(seed)
+    image = image_input()
+    with scope("tiny"):
+        x = Linear(784, 32, name="fc1", rng=rng)(flatten(image, name="flatten"))
+        x = relu(BatchNorm(32, name="bn")(x), name="relu")
+        x = dropout(x, 0.3, rng=np.random.default_rng(rng.integers(2**63)), name="drop")
+        logits = Linear(32, 10, name="fc2", rng=rng)(x)
+    return Model("tiny", image, logits, "tiny")
+
+
+def tiny_trainer(seed=0):
+    return Trainer(tiny_model(seed), "adam", lr=3e-3, batch_size=50, seed=seed + 1)
+
+
+def fingerprint(trainer):
+    """Every array that must match after a resume: parameters, optimizer state, buffers."""
+    arrays = {}
+    for p in trainer.graph.parameters:
+        arrays[p.name] = p.value.copy()
+        arrays.update({f"{p.name}/{k}": np.array(v) for k, v in p.state.items()})
+    for node in trainer.graph.nodes:
+        arrays.update({f"{node.name}/{k}": v.copy() for k, v in (node.buffers or {}).items()})
+    return arrays
+
+
+def assert_same(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def train(trainer, images, labels, test_images, test_labels, epochs):
+    for _ in range(epochs):
+        trainer.train_epoch(images, labels)
+        trainer.end_epoch(trainer.accuracy(test_images, test_labels))
+
+
+def test_two_epochs_equal_one_epoch_then_resume_then_one_epoch(mnist, tmp_path):
+    data = subset(mnist, 600, 200)
+    straight = tiny_trainer()
+    train(straight, *data, epochs=2)
+
+    first = tiny_trainer()
+    train(first, *data, epochs=1)
+    first.save(tmp_path / "one.npz")
+    resumed = tiny_trainer(seed=7)  # other initial weights and seeds: all must come from the file
+    resumed.load(tmp_path / "one.npz")
+    train(resumed, *data, epochs=1)
+
+    assert_same(fingerprint(straight), fingerprint(resumed))
+    assert resumed.epoch == 2
+    assert resumed.history.train_loss == straight.history.train_loss
+    assert resumed.history.test_accuracy == straight.history.test_accuracy
+
+
+def test_resume_in_the_middle_of_an_epoch(mnist, tmp_path):
+    images, labels, test_images, test_labels = subset(mnist, 600, 200)
+    straight = tiny_trainer()
+    train(straight, images, labels, test_images, test_labels, epochs=2)
+
+    stopped = tiny_trainer()
+    train(stopped, images, labels, test_images, test_labels, epochs=1)
+    steps = []
+    with pytest.raises(Interrupted):
+        stopped.train_epoch(images, labels, should_stop=lambda: len(steps) == 5, on_step=lambda n, s: steps.append(n))
+    stopped.save(tmp_path / "mid.npz")
+    resumed = tiny_trainer(seed=3)
+    resumed.load(tmp_path / "mid.npz")
+    assert resumed.current.step == 5
+    train(resumed, images, labels, test_images, test_labels, epochs=1)
+
+    assert_same(fingerprint(straight), fingerprint(resumed))
+    assert resumed.history.train_loss == straight.history.train_loss
+
+
+def test_a_checkpoint_of_another_model_is_refused(mnist, tmp_path):
+    trainer = tiny_trainer()
+    trainer.save(tmp_path / "tiny.npz")
+    other = Trainer(models.build("mlp", seed=0))
+    before = fingerprint(other)
+    with pytest.raises(CheckpointMismatch, match="holds a tiny model, not mlp"):
+        other.load(tmp_path / "tiny.npz")
+    assert_same(before, fingerprint(other))
+
+
+def test_evaluation_is_deterministic_and_leaves_training_intact(mnist):
+    images, labels, test_images, _ = subset(mnist, 300, 300)
+    trainer = tiny_trainer()
+    trainer.train_epoch(images, labels)
+    first = trainer.predict(test_images, batch_size=128)
+    np.testing.assert_array_equal(first, trainer.predict(test_images))  # dropout off, running statistics
+    assert trainer.model.logits.training  # back in training mode
+    trainer.end_epoch(0.0)
+    trainer.train_epoch(images, labels)  # backward still has what it needs after an inference pass
+
+
+@pytest.mark.parametrize("bad", [{"optimizer": "rmsprop"}, {"lr": -0.1}, {"batch_size": 0}])
+def test_bad_settings_are_refused(bad):
+    with pytest.raises(ValueError):
+        Trainer(tiny_model(0), **bad)
