@@ -1,0 +1,170 @@
+"""Regenerate the diagrams in img/ from real graphs after real passes.
+
+    python scripts/make_gallery.py            # writes img/*.png
+    python scripts/make_gallery.py --svg      # also writes SVG next to each PNG
+
+Batches come from MNIST, found (or downloaded) as the demo finds it; when it
+cannot be had, from a fixed random generator, which changes the numbers on the
+drawings but not their shape.
+"""
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+import autograd as ag
+import nodes as nd
+from autograd import Graph, Input, Parameter, scope
+from autograd.demo import models
+from autograd.render import draw, save
+from autograd.render.text import small_array
+
+REPO = Path(__file__).resolve().parent.parent
+BATCH = 32
+
+
+def digits(n=BATCH, seed=0):
+    """(images, labels): n MNIST training digits, or random pixels when MNIST is absent."""
+    from autograd.demo.data import DataError, load_mnist
+
+    try:
+        data = load_mnist()
+        return data.train_images[:n], data.train_labels[:n]
+    except (DataError, OSError):
+        rng = np.random.default_rng(seed)
+        return rng.random((n, 28, 28), dtype=np.float32), rng.integers(0, 10, n)
+
+
+def classifier_graph(model, lr=0.05):
+    labels = Input(name="labels", shape=(None,), dtype=np.int64)
+    loss = nd.softmax_cross_entropy(model.logits, labels, name="loss")
+    return Graph(loss, rule=ag.SGD(lr))
+
+
+def after_backward(graph, images, labels):
+    """One real training step whose addends stay on the nodes for drawing."""
+    graph.forward({"image": images, "labels": labels})
+    graph.backward(keep_addends=True)
+
+
+# -- the images -------------------------------------------------------------------
+def mlp(batch):
+    graph = classifier_graph(models.build("mlp", seed=0))
+    yield "mlp", draw(graph, title="MLP 784-512-256-10: structure")
+    after_backward(graph, *batch)
+    yield "mlp_gradients", draw(graph, grads=True, title="MLP after one backward pass on a batch of 32 digits")
+
+
+def residual_shared(batch):
+    """A DAG: two blocks share one weight matrix, and a skip connection adds around the second."""
+    rng = np.random.default_rng(1)
+    x = Input(name="x", shape=(None, 8))
+    labels = Input(name="labels", shape=(None,), dtype=np.int64)
+    shared = Parameter(rng.standard_normal((8, 8)) * 0.4, name="shared_w")
+    with scope("block1"):
+        b1 = Parameter(np.zeros(8), name="bias")
+        h1 = nd.relu(nd.add(nd.matmul(x, shared, name="matmul"), b1, name="add"), name="relu")
+    with scope("block2"):
+        b2 = Parameter(np.zeros(8), name="bias")
+        h2 = nd.relu(nd.add(nd.matmul(h1, shared, name="matmul"), b2, name="add"), name="relu")
+    skip = nd.add(h1, h2, name="skip")
+    logits = nd.Linear(8, 3, name="head", rng=rng)(skip)
+    graph = Graph(nd.softmax_cross_entropy(logits, labels, name="loss"), rule=ag.SGD(0.1))
+    graph.forward({"x": rng.standard_normal((16, 8)), "labels": rng.integers(0, 3, 16)})
+    graph.backward(keep_addends=True)
+    yield "residual_shared", draw(
+        graph, grads=True,
+        title="A residual DAG with a shared weight: shared_w sums the addends of both blocks, then updates once",
+    )
+
+
+def backward_pass(batch):
+    """h1 and h2 both use f1 and f2; f1 sums their addends into dG/df1, then w gets dG/dw and updates."""
+    x = Input(name="x", shape=(None, 2))
+    w = Parameter([0.5, -1.0], name="w")
+    f1 = nd.mul(x, w, name="f1")
+    b = Parameter([1.0, 1.0], name="b")
+    f2 = nd.sub(b, x, name="f2")
+    h1 = nd.mul(f1, f2, name="h1")
+    h2 = nd.add(f1, f2, name="h2")
+    root = nd.add(h1, h2, name="G")
+    lr = 0.1
+    graph = Graph(root, rule=ag.SGD(lr))
+    graph.forward({"x": np.array([[1.0, 2.0]])})
+    w_before = w.value.copy()
+    graph.backward(keep_addends=True)
+    from_h1, from_h2 = h1.addends[0], h2.addends[0]
+
+    def show(a):
+        return small_array(a, 8)
+
+    notes = {
+        f1: [f"dG/df1 = {show(from_h1)} + {show(from_h2)}", "(sum of the addends of h1 and h2)"],
+        w: [f"updated: w <- w - {lr} dG/dw", f"{show(w_before)} -> {show(w.value)}"],
+        root: ["seed dG/dG = 1 (G = sum of the root)"],
+    }
+    yield "backward_pass", draw(
+        graph, grads=True, values=True, notes=notes, flow="backward", edge_shapes=False,
+        title="Backward: each successor sends an addend; a node sums them into dG/df and sends its own",
+    )
+
+
+def health(batch):
+    """Health colouring: a frozen layer, a dead ReLU, and a NaN that spreads."""
+    rng = np.random.default_rng(2)
+    x = Input(name="x", shape=(None, 6))
+    labels = Input(name="labels", shape=(None,), dtype=np.int64)
+    frozen = nd.Linear(6, 6, name="frozen_layer", rng=rng)
+    for p in frozen.parameters:
+        p.freeze()
+    h = nd.relu(frozen(x), name="relu_ok")
+    dying = nd.Linear(6, 6, name="dying_layer", rng=rng)
+    dying.bias.value[:] = -100.0  # pushes every pre-activation below zero
+    dead = nd.relu(dying(h), name="relu_dead")
+    # A side output (a second root) divides by zero: its NaN shows where it starts.
+    broken = nd.div(h, nd.sub(h, h, name="zero"), name="divide_by_zero")
+    logits = nd.Linear(6, 3, name="head", rng=rng)(dead)
+    graph = Graph(nd.softmax_cross_entropy(logits, labels, name="loss"), broken)
+    with np.errstate(all="ignore"):
+        graph.forward({"x": rng.standard_normal((8, 6)), "labels": rng.integers(0, 3, 8)})
+        graph.backward(keep_addends=True, update=False)
+    title = "Health colours: frozen (grey), dead ReLU (orange), NaN/inf (red), vanishing gradient (blue border)"
+    yield "health", draw(graph, grads=True, title=title)
+
+
+def cnn(batch):
+    graph = classifier_graph(models.build("cnn", seed=0))
+    after_backward(graph, *batch)
+    yield "cnn", draw(graph, grads=True, title="CNN after one backward pass on a batch of 32 digits")
+
+
+def vit(batch):
+    graph = classifier_graph(models.build("vit", seed=0))
+    after_backward(graph, *batch)
+    yield "vit_collapsed", draw(graph, depth=0, title="Vision transformer, every block folded (depth=0)")
+    yield "vit_block", draw(
+        graph, depth=0, expand=["block1"], grads=True,
+        title="Vision transformer with block1 opened (depth=0, expand=['block1']), after one backward pass",
+    )
+
+
+# Each maker takes a batch of digits (images, labels) and yields (file name, diagram) pairs.
+GALLERY = [mlp, residual_shared, backward_pass, health, cnn, vit]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(REPO / "img"), help="folder for the images (default: img/)")
+    parser.add_argument("--svg", action="store_true", help="also write SVG files")
+    args = parser.parse_args(argv)
+    batch = digits()
+    for make in GALLERY:
+        for name, diagram in make(batch):
+            for ext in ("png", "svg") if args.svg else ("png",):
+                print("wrote", save(diagram, os.path.join(args.out, f"{name}.{ext}")))
+
+
+if __name__ == "__main__":
+    main()
