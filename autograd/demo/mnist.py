@@ -31,7 +31,7 @@ PROG = "nodegrad-mnist"
 DEFAULTS = {
     "mlp": {"epochs": 8, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
     "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
-    "vit": {"epochs": 12, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.85},
+    "vit": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.9},
 }
 #: Settings a checkpoint remembers; flags given on the command line override all but the architecture.
 CONFIG_KEYS = ("model", "hidden", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit")
