@@ -1,8 +1,13 @@
 """Sequences and attention: fused and wired attention, multi-head blocks, a small ViT."""
 
-from .attention import Attention, attention
+from .attention import Attention, fused_attention
 from .multi_head import MultiHeadSelfAttention
 from .patches import PatchEmbedding, patches
 from .scaled_dot_product import scaled_dot_product_attention
 from .transformer import TransformerBlock
 from .vision_transformer import VisionTransformer
+
+__all__ = [
+    "Attention", "MultiHeadSelfAttention", "PatchEmbedding", "TransformerBlock", "VisionTransformer",
+    "fused_attention", "patches", "scaled_dot_product_attention",
+]

@@ -111,6 +111,6 @@ class Attention(Node):
         return gq, gk, gv
 
 
-def attention(q, k, v, mask=None, name=None):
+def fused_attention(q, k, v, mask=None, name=None):
     """softmax(q k^T / sqrt(d)) v in one fused node (see Attention)."""
     return Attention(q, k, v, mask=mask, name=name)

@@ -5,7 +5,7 @@ from nodes.array.reshape import reshape
 from nodes.array.transpose import swapaxes
 from nodes.connection.linear import Linear
 
-from .attention import attention
+from .attention import fused_attention
 from .scaled_dot_product import scaled_dot_product_attention
 from .tokens import to_rows, to_tokens, token_count
 
@@ -22,7 +22,7 @@ class MultiHeadSelfAttention:
     (Xavier-initialised). The keys have no bias: it would add q_i . bk to
     every score of query i alike, which the softmax cancels, so its gradient
     is exactly zero and it could never learn.
-    `fused=True` uses the one-node `attention`; `fused=False` wires the same
+    `fused=True` uses the one-node `fused_attention`; `fused=False` wires the same
     maths from primitive nodes (`scaled_dot_product_attention`); both give the
     same values and gradients. Every reshape is a view except the merge,
     which copies the heads back into rows.
@@ -66,7 +66,7 @@ class MultiHeadSelfAttention:
 
         q, k, v = split(self.q), split(self.k), split(self.v)
         if self.fused:
-            o = attention(q, k, v, mask=mask, name="attention")
+            o = fused_attention(q, k, v, mask=mask, name="attention")
         else:
             o = scaled_dot_product_attention(q, k, v, mask=mask, name="attention", d=d)
         o = swapaxes(o, 1, 2, name="merge_heads")

@@ -17,7 +17,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, name="attention", d=None):
     The scale is wired as a constant, so d is read from q's static shape
     unless given. Inside the scope `name` the nodes are `keys_t`, `scores`,
     `scaled`, `weights` and `out`; each brings its own backward.
-    `attention` computes the same in one node, faster.
+    `fused_attention` computes the same in one node, faster.
     """
     if d is None:
         d = q.shape[-1] if q.shape else None

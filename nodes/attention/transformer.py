@@ -39,7 +39,7 @@ class TransformerBlock:
     def __call__(self, x, mask=None, tokens=None):
         """Wire the block on tokens x (N, T, dim); returns (N, T, dim).
 
-        `mask` as in `attention`; `tokens` is T, needed only when x's static
+        `mask` as in `fused_attention`; `tokens` is T, needed only when x's static
         shape does not tell it.
         """
         tokens, dim = token_count(x, self.dim, tokens), self.dim

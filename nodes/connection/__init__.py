@@ -2,3 +2,5 @@
 
 from .embedding import Embedding, EmbeddingLookup, PositionalEmbedding, embedding
 from .linear import Linear, init_weight
+
+__all__ = ["Embedding", "EmbeddingLookup", "Linear", "PositionalEmbedding", "embedding", "init_weight"]

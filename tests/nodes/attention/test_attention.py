@@ -17,12 +17,14 @@ def qkv(n=2, heads=2, tq=4, tk=4, d=3, dv=3, seed=0):
 
 
 CASES = [
-    GradCase("attention-fused", nd.attention, qkv()),
-    GradCase("attention-fused-causal", lambda q, k, v: nd.attention(q, k, v, mask=CAUSAL), qkv()),
-    GradCase("attention-fused-padding", lambda q, k, v: nd.attention(q, k, v, mask=PADDING), qkv()),
-    GradCase("attention-fused-cross", nd.attention, qkv(tq=3, tk=5, d=2, dv=4)),
+    GradCase("attention-fused", nd.fused_attention, qkv()),
+    GradCase("attention-fused-causal", lambda q, k, v: nd.fused_attention(q, k, v, mask=CAUSAL), qkv()),
+    GradCase("attention-fused-padding", lambda q, k, v: nd.fused_attention(q, k, v, mask=PADDING), qkv()),
+    GradCase("attention-fused-cross", nd.fused_attention, qkv(tq=3, tk=5, d=2, dv=4)),
     # keys and values shared by every sample and head: the engine sums their addends
-    GradCase("attention-fused-shared-kv", nd.attention, (randn(2, 2, 3, 4), randn(3, 4, seed=1), randn(3, 2, seed=2))),
+    GradCase(
+        "attention-fused-shared-kv", nd.fused_attention, (randn(2, 2, 3, 4), randn(3, 4, seed=1), randn(3, 2, seed=2))
+    ),
     GradCase("attention-wired", nd.scaled_dot_product_attention, qkv()),
     GradCase(
         "attention-wired-causal", lambda q, k, v: nd.scaled_dot_product_attention(q, k, v, mask=CAUSAL), qkv()
@@ -46,7 +48,7 @@ def _run(build, q, k, v, seed):
 
 
 @pytest.mark.parametrize("mask", [None, CAUSAL, PADDING], ids=["unmasked", "causal", "padding"])
-@pytest.mark.parametrize("build", [nd.attention, nd.scaled_dot_product_attention], ids=["fused", "wired"])
+@pytest.mark.parametrize("build", [nd.fused_attention, nd.scaled_dot_product_attention], ids=["fused", "wired"])
 def test_attention_matches_the_loop_reference(build, mask):
     q, k, v = qkv(d=4, dv=3, seed=3)
     seed = randn(2, 2, 4, 3, seed=9)
@@ -61,7 +63,7 @@ def test_fused_and_wired_attention_agree_in_float32():
     q, k, v = (a.astype(np.float32) for a in qkv(n=3, heads=4, tq=5, tk=5, d=8, dv=8, seed=4))
     mask = (np.random.default_rng(0).random((5, 5)) < 0.6) | np.eye(5, dtype=bool)
     results = []
-    for build in (nd.attention, nd.scaled_dot_product_attention):
+    for build in (nd.fused_attention, nd.scaled_dot_product_attention):
         inputs = [Input(name, shape=a.shape, requires_grad=True) for name, a in zip("qkv", (q, k, v))]
         graph = Graph(build(*inputs, mask=mask))
         out = graph.forward(q=q, k=k, v=v)
@@ -77,7 +79,7 @@ def test_a_fully_masked_query_outputs_zero_and_passes_no_gradient():
     mask = np.ones((4, 4), bool)
     mask[2] = False  # query 2 may attend to nothing
     seed = randn(1, 1, 4, 3, seed=5)
-    out, (dq, dk, dv) = _run(lambda *xs: nd.attention(*xs, mask=mask), q, k, v, seed)
+    out, (dq, dk, dv) = _run(lambda *xs: nd.fused_attention(*xs, mask=mask), q, k, v, seed)
     assert np.all(np.isfinite(out)) and np.all(out[0, 0, 2] == 0) and np.all(dq[0, 0, 2] == 0)
     expected_out, *_ = attention_loops(q, k, v, mask, seed)
     np.testing.assert_allclose(out, expected_out, rtol=1e-10, atol=1e-12)
@@ -88,7 +90,7 @@ def test_without_gradient_for_q_and_k_only_v_gets_one():
     with default_dtype(np.float64):
         iq, ik = Input("q"), Input("k")
         iv = Input("v", requires_grad=True)
-        graph = Graph(nd.attention(iq, ik, iv))
+        graph = Graph(nd.fused_attention(iq, ik, iv))
     graph.forward(q=q, k=k, v=v)
     graph.backward(update=False)
     assert iq.grad is None and ik.grad is None and iv.grad.shape == v.shape
@@ -97,20 +99,20 @@ def test_without_gradient_for_q_and_k_only_v_gets_one():
 def test_mismatched_shapes_and_masks_are_refused_when_wired():
     q, k = Input("q", shape=(None, 2, 4, 8)), Input("k", shape=(None, 2, 4, 6))
     with pytest.raises(ShapeError, match="feature sizes"):
-        nd.attention(q, k, k)
+        nd.fused_attention(q, k, k)
     k = Input("k", shape=(None, 2, 5, 8))
     with pytest.raises(ShapeError, match="key counts"):
-        nd.attention(q, k, Input("v", shape=(None, 2, 4, 8)))
+        nd.fused_attention(q, k, Input("v", shape=(None, 2, 4, 8)))
     with pytest.raises(ShapeError, match="mask"):
-        nd.attention(q, k, k, mask=np.ones((4, 4), bool))  # 5 keys, not 4
+        nd.fused_attention(q, k, k, mask=np.ones((4, 4), bool))  # 5 keys, not 4
     with pytest.raises(TypeError, match="boolean"):
-        nd.attention(q, k, k, mask=np.ones((4, 5)))
+        nd.fused_attention(q, k, k, mask=np.ones((4, 5)))
 
 
 def test_the_fused_node_keeps_nothing_in_inference():
     q, k, v = qkv()
     with default_dtype(np.float64):
         inputs = [Input(name) for name in "qkv"]
-        node = nd.attention(*inputs)
+        node = nd.fused_attention(*inputs)
     Graph(node).forward(q=q, k=k, v=v, grad=False)
     assert not hasattr(node, "p")
