@@ -179,7 +179,7 @@ class Graph:
         The gradient of a leaf (parameter or input) is an array of its own.
         """
         self._check_ready(update, accumulate)
-        self._pass = None
+        stamp, self._pass = self._pass, None
         if self._plan_version != GradientFlags.version:
             self._plan()
         for node in self._active:
@@ -196,6 +196,7 @@ class Graph:
                 g = node.grad
                 if g is None:
                     continue
+                node.grad_stamp = stamp  # so diagrams can tell current gradients from stale ones
                 if node.inputs:
                     addends = node.backward(g)
                     if isinstance(addends, np.ndarray) or len(addends) != len(node.inputs):

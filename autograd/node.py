@@ -64,6 +64,7 @@ class Node(Operators):
         self.training = True
         self.keep = True  # False in inference: forward keeps nothing for backward
         self.stamp = None  # which forward pass computed `value` (set by the graph)
+        self.grad_stamp = None  # which forward pass `grad` belongs to (set by backward)
         self.shape = None  # so that repr works while infer_shape runs
         self.shape = self._static_shape()
 
