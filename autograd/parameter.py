@@ -60,8 +60,13 @@ class Parameter(Leaf):
         self.frozen = False
 
     def update(self, grad, rule, lr):
-        """Apply `rule` (unless overridden) with gradient `grad` in place."""
-        rule = self.rule or rule
+        """Apply the graph's `rule` at learning rate `lr` with gradient `grad`, in place.
+
+        A parameter with a rule of its own uses that rule and its learning
+        rate; `self.lr`, when set, overrides either learning rate.
+        """
+        if self.rule is not None:
+            rule, lr = self.rule, self.rule.lr
         rule.update(self.value, grad, self.state, self.lr if self.lr is not None else lr)
 
     def __repr__(self):

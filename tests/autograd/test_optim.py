@@ -70,6 +70,16 @@ def test_a_parameter_can_have_its_own_rule_and_keeps_its_state():
     assert v.value[0] == pytest.approx(0.9)
 
 
+def test_a_parameter_with_its_own_rule_uses_that_rule_s_learning_rate():
+    w = ag.Parameter([1.0], name="w", rule=ag.SGD(lr=0.001))
+    v = ag.Parameter([1.0], name="v", rule=ag.SGD(lr=0.001), lr=0.25)  # Parameter.lr overrides both
+    graph = ag.Graph(w + v, rule=ag.SGD(lr=0.5))
+    graph.forward()
+    graph.backward()
+    assert w.value[0] == pytest.approx(0.999)
+    assert v.value[0] == pytest.approx(0.75)
+
+
 def test_adam_weight_decay_is_decoupled():
     lr, wd = 0.01, 0.1
     w = np.array([1.0, 1.0])
