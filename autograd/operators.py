@@ -7,6 +7,10 @@ library itself is built on the engine.
 
 
 class Operators:
+    # numpy must not treat a node as an object to broadcast over: with this,
+    # `array + node` and `array @ node` call the node's reflected operator.
+    __array_ufunc__ = None
+
     def __add__(self, other):
         from nodes.math import add
 
