@@ -7,7 +7,10 @@ a node's successors come after it in the order, by the time backward reaches
 a node every addend has arrived; the engine has summed them into dG/df
 (`node.grad`). The node's backward turns dG/df into one addend per input,
 which the engine reduces to the input's shape and adds to that input's sum.
-A parameter, reached last of all its consumers, updates itself.
+A parameter is reached after all its consumers, so its gradient is complete
+(and computed from the values the forward pass saw); it updates itself once
+the whole pass has succeeded, so that an error half-way (an anomaly, a bad
+addend) leaves every parameter as it was.
 """
 
 import numpy as np
@@ -170,7 +173,7 @@ class Graph:
 
         `seed` is dG/droot (default: ones, so G is the sum of the roots; a
         list gives one seed per root). With `update`, each parameter applies
-        its update rule as soon as its gradient is complete; with
+        its update rule to its complete gradient at the end of the pass; with
         `update=False` gradients are only computed and left in `param.grad`
         (summed over calls with `accumulate`, for micro-batches, until
         `apply_updates()` or `zero_grad()`). `keep_addends` stores on each
@@ -190,6 +193,7 @@ class Graph:
         self._seed_roots(seed, owned)
         rule, lr = self.rule, self.rule.lr
         anomaly = self.detect_anomaly
+        ready = []  # parameters whose gradient is complete, updated once the pass has succeeded
         node = None
         try:
             for node in self._active:
@@ -213,6 +217,11 @@ class Graph:
                             continue
                         if a.shape != inp.value.shape:
                             a = _reduced(a, inp, need, node)
+                        if a.dtype != inp.value.dtype:
+                            raise BackwardError(
+                                f"{describe(node)} sent a {a.dtype} addend to '{inp.name}', whose value is "
+                                f"{inp.value.dtype}: a backward must keep its inputs' dtypes"
+                            )
                         if anomaly:
                             _check_finite(a, f"the addend {describe(node)} sent to '{inp.name}'")
                         prev = inp.grad
@@ -229,11 +238,13 @@ class Graph:
                             inp.grad = prev + a
                             owned.add(inp)
                 elif update and isinstance(node, Parameter):
-                    node.update(g, rule, lr)
+                    ready.append(node)
         except GraphError:
             raise
         except Exception as e:
             raise GraphError(f"{describe(node)} failed in backward: {type(e).__name__}: {e}") from e
+        for p in ready:
+            p.update(p.grad, rule, lr)
 
     def _check_ready(self, update, accumulate):
         if accumulate and update:
