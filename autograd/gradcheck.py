@@ -23,6 +23,7 @@ from . import config
 from .errors import GraphError
 from .graph import Graph
 from .node import Input
+from .parameter import Parameter
 
 
 class GradcheckError(GraphError, AssertionError):
@@ -72,6 +73,9 @@ def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=T
     with _float64(graph, feeds):
         if wrt is None:
             wrt = [i for i in graph.inputs if i.dtype.kind == "f"] + [p for p in graph.parameters if not p.frozen]
+        frozen = [n.name for n in wrt if isinstance(n, Parameter) and n.frozen]
+        if frozen:
+            raise ValueError(f"cannot check frozen parameters {frozen}: they get no gradient (unfreeze them first)")
         # Mixed with a constant so the projection never equals test inputs drawn with the same seed
         # (for a shape-preserving node, R = x would make sum(R * f(x)) a weak, special test).
         rng = np.random.default_rng([seed, 0x5EED])

@@ -58,3 +58,10 @@ def test_a_wrong_parameter_gradient_is_caught():
 def test_broadcast_addends_are_checked_after_the_engine_reduces_them():
     report = ag.check_node(nd.mul, np.ones((4, 3)) * 0.5, np.arange(3.0))
     assert report.ok
+
+
+def test_asking_to_check_a_frozen_parameter_is_refused_by_name():
+    w = ag.Parameter(np.ones(3), name="w", frozen=True)
+    x = ag.Input("x", shape=(3,))
+    with pytest.raises(ValueError, match=r"frozen parameters \['w'\]"):
+        ag.gradcheck(nd.sum(x * w), {"x": np.ones(3)}, wrt=[x, w])

@@ -291,3 +291,40 @@ def test_a_value_error_that_is_not_about_shapes_is_not_called_a_shape_error():
     with pytest.raises(ag.NodeError, match="labels must lie in") as info:
         graph.forward(logits=np.zeros((2, 3)), labels=np.array([0, 7]))
     assert not isinstance(info.value, ag.ShapeError)
+
+
+def test_a_failed_backward_updates_no_parameter():
+    p1 = ag.Parameter([1.0, 1.0], name="p1")
+    p2 = ag.Parameter([1.0, 0.0], name="p2")
+    # Reverse order reaches p1 (complete gradient) before sqrt's backward makes an inf (1 / (2 sqrt 0)).
+    graph = ag.Graph(nd.sum(nd.sqrt(p2)) + nd.sum(p1 * 3.0), rule=ag.SGD(0.5))
+    graph.detect_anomaly = True
+    graph.forward()
+    with pytest.raises(ag.AnomalyError, match="sqrt"), np.errstate(divide="ignore"):
+        graph.backward()
+    assert p1.value.tolist() == [1.0, 1.0] and p2.value.tolist() == [1.0, 0.0]
+
+
+def test_an_addend_of_another_dtype_is_refused_naming_the_node():
+    class Upcast(ag.Node):
+        op = "upcast"
+
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, g):
+            return (g.astype(np.float64) * 2,)
+
+    w = ag.Parameter(np.ones(3), name="w")
+    graph = ag.Graph(nd.sum(Upcast(w, name="up")))
+    graph.forward()
+    with pytest.raises(ag.BackwardError, match=r"'up' \(upcast\).*float64 addend to 'w'.*float32"):
+        graph.backward()
+
+
+def test_numpy_arrays_on_the_left_of_an_operator_make_nodes():
+    a = ag.Input("a", shape=(2, 2))
+    for node in (np.ones(2) + a, np.ones(2) * a, np.ones(2) - a, np.ones(2) / a, np.eye(2) @ a):
+        assert isinstance(node, ag.Node)
+    graph = ag.Graph(np.eye(2) @ a - np.ones(2))
+    np.testing.assert_array_equal(graph.forward(a=np.full((2, 2), 3.0)), np.full((2, 2), 2.0))
