@@ -124,10 +124,13 @@ class Graph:
                     _check_finite(node.value, f"the forward value of {describe(node)}")
         except GraphError:
             raise
-        except ValueError as e:
-            error = ShapeError if _about_shapes(e) else NodeError
-            raise error(f"{describe(node)} failed in forward: {e}") from e
         except Exception as e:
+            mismatch = _shape_mismatch(node)
+            if mismatch is not None:  # the node's own shape rule says what is wrong, better than numpy's words
+                raise ShapeError(f"{describe(node)}: {mismatch}") from e
+            if isinstance(e, ValueError):
+                error = ShapeError if _about_shapes(e) else NodeError
+                raise error(f"{describe(node)} failed in forward: {e}") from e
             raise GraphError(f"{describe(node)} failed in forward: {type(e).__name__}: {e}") from e
         if grad:
             self._pass = stamp
@@ -349,6 +352,21 @@ def _reduced(addend, inp, need, sender):
 def _check_finite(array, what):
     if array is not None and np.asarray(array).dtype.kind in "fc" and not np.all(np.isfinite(array)):
         raise AnomalyError(f"anomaly: {what} contains NaN or inf")
+
+
+def _shape_mismatch(node):
+    """What the node's `infer_shape` says of the actual input shapes, or None if it finds no fault.
+
+    Shapes unknown at wiring (a batch axis, an input declared without a
+    shape) are only checked here, when a forward pass has failed.
+    """
+    try:
+        node.infer_shape(*[i.value.shape for i in node.inputs])
+    except ShapeError as e:
+        return str(e)
+    except Exception:  # a shape rule that cannot judge these shapes adds nothing to the error
+        return None
+    return None
 
 
 def _about_shapes(error):

@@ -328,3 +328,11 @@ def test_numpy_arrays_on_the_left_of_an_operator_make_nodes():
         assert isinstance(node, ag.Node)
     graph = ag.Graph(np.eye(2) @ a - np.ones(2))
     np.testing.assert_array_equal(graph.forward(a=np.full((2, 2), 3.0)), np.full((2, 2), 2.0))
+
+
+def test_shapes_unknown_at_wiring_are_judged_by_the_node_s_shape_rule_when_forward_fails():
+    x = ag.Input("x")  # no declared shape: conv2d cannot check its channels when wired
+    w = ag.Parameter(np.ones((3, 3, 2, 4)), name="w")
+    graph = ag.Graph(nd.conv2d(x, w, groups=3, name="conv"))
+    with pytest.raises(ag.ShapeError, match=r"'conv' \(conv2d\) with inputs 'x' \(1, 5, 5, 6\).*not divisible by"):
+        graph.forward(x=np.ones((1, 5, 5, 6)))
