@@ -147,7 +147,7 @@ class Input(Leaf):
         """Check `value` against this input's dtype and shape and store it."""
         array = np.asarray(value)
         kind, want = array.dtype.kind, self.dtype.kind
-        if want == "f" and kind not in "fiub" or want in "iu" and kind not in "iu":
+        if want == "f" and kind not in "fiub" or want in "iu" and kind not in "iu" or want == "b" and kind != "b":
             raise _feed_error(self, array, f"expects {self.dtype} values, got {array.dtype}")
         if array.dtype != self.dtype:
             array = array.astype(self.dtype)

@@ -3,55 +3,79 @@
 import numpy as np
 
 from autograd import Node, ShapeError
-from nodes.math.arithmetic import broadcast_shape
+from nodes.math.arithmetic import broadcasts_to
 
 
-def _as_mask(mask):
+def split_mask(mask, what):
+    """(fixed mask, mask node): a boolean array is fixed at wiring, a node is an input fed at every pass."""
     if mask is None:
-        return None
+        return None, None
+    if isinstance(mask, Node):
+        return None, mask
     mask = np.asarray(mask)
     if mask.dtype != bool:
-        raise TypeError(f"a softmax mask must be a boolean array (True = keep), got {mask.dtype}")
+        raise TypeError(f"a{what} mask must be a boolean array or node (True = keep), got {mask.dtype}")
+    return mask, None
+
+
+def checked_mask(mask, shape, what):
+    """`mask` (a fed value) if it is boolean and broadcasts to `shape`; a ValueError naming both otherwise."""
+    if mask.dtype != bool:
+        raise ValueError(f"the {what} mask must be boolean (True = keep), got {mask.dtype}")
+    if not broadcasts_to(mask.shape, shape):
+        raise ValueError(f"mask of shape {mask.shape} does not broadcast to the {what} {shape}")
     return mask
 
 
 class _SoftmaxBase(Node):
-    """Shared wiring: the axis, the mask, and the shifted exponentials."""
+    """Shared wiring: the axis, the mask, and the shifted exponentials.
+
+    The mask is a boolean array fixed at wiring, or a node (such as a boolean
+    `Input`) whose value is read at every forward pass, for masks that change
+    from batch to batch (padding); it is an input that gets no gradient.
+    """
 
     def __init__(self, x, axis=-1, mask=None, name=None):
         self.axis = int(axis)
-        self.mask = _as_mask(mask)
-        super().__init__(x, name=name)
+        self.mask, mask_node = split_mask(mask, " softmax")
+        super().__init__(*((x,) if mask_node is None else (x, mask_node)), name=name)
 
-    def infer_shape(self, x):
+    def infer_shape(self, x, mask=None):
         if not -len(x) <= self.axis < len(x):
             raise ShapeError(f"axis {self.axis} is out of range for {len(x)} axes")
-        if self.mask is not None:
-            if self.mask.ndim > len(x) or broadcast_shape(x, self.mask.shape) != tuple(x):
-                raise ShapeError(f"mask of shape {self.mask.shape} does not broadcast to the input {x}")
+        mask = self.mask.shape if self.mask is not None else mask
+        if mask is not None and not broadcasts_to(mask, x):
+            raise ShapeError(f"mask of shape {mask} does not broadcast to the input {x}")
         return tuple(x)
 
-    def _shifted(self, x):
+    def _mask(self, x, fed):
+        """This pass's mask (None without one), checked against x."""
+        if fed is not None:
+            return checked_mask(fed, x.shape, "input")
+        if self.mask is not None:
+            return checked_mask(self.mask, x.shape, "input")
+        return None
+
+    def _shifted(self, x, mask):
         """A fresh array z = x - max x (max over kept entries), masked entries -inf.
 
         Masked entries are -inf, so their exponential is exactly 0. A fully
         masked row has max -inf; it is shifted by 0 instead, which keeps it
         at -inf (sum of exponentials 0) rather than turning it into NaN.
         """
-        mask = self.mask
         if mask is None:
             return x - np.max(x, axis=self.axis, keepdims=True)
-        if np.broadcast_shapes(x.shape, mask.shape) != x.shape:
-            # A ValueError: the engine reports it as a ShapeError naming this node.
-            raise ValueError(f"mask of shape {mask.shape} does not broadcast to the input {x.shape}")
         z = np.where(mask, x, -np.inf)  # a Python float keeps x's dtype
         m = np.max(z, axis=self.axis, keepdims=True)
         z -= np.where(np.isfinite(m), m, 0)
         return z
 
-    def _row_sums(self, e):
+    def _addends(self, grad):
+        return (grad,) if len(self.inputs) == 1 else (grad, None)
+
+    def _row_sums(self, e, mask):
         total = np.sum(e, axis=self.axis, keepdims=True)
-        if self.mask is not None:
+        if mask is not None:
             total = np.where(total > 0, total, 1)  # a fully masked row: 0 / 1 and log 1
         return total
 
@@ -60,17 +84,18 @@ class Softmax(_SoftmaxBase):
     """p = exp(x) / sum exp(x) along `axis`, over the entries the mask keeps.
 
     Computed as exp(x - max x) so that no exponent overflows. `mask` is a
-    boolean numpy array broadcastable to x (True = keep): masked entries get
+    boolean array or node broadcastable to x (True = keep): masked entries get
     probability exactly 0 and no gradient; a fully masked row is all zeros.
     Backward: dG/dx = p * (g - sum(g * p, axis)), which is 0 wherever p is.
     """
 
     op = "softmax"
 
-    def forward(self, x):
-        p = self._shifted(x)
+    def forward(self, x, mask=None):
+        mask = self._mask(x, mask)
+        p = self._shifted(x, mask)
         np.exp(p, out=p)  # in place: large temporaries cost more than the maths
-        p /= self._row_sums(p)
+        p /= self._row_sums(p, mask)
         if self.keep:
             self.p = p
         return p
@@ -79,7 +104,7 @@ class Softmax(_SoftmaxBase):
         p = self.p
         grad = g * p
         grad -= p * np.sum(grad, axis=self.axis, keepdims=True)
-        return (grad,)
+        return self._addends(grad)
 
 
 class LogSoftmax(_SoftmaxBase):
@@ -94,22 +119,23 @@ class LogSoftmax(_SoftmaxBase):
 
     op = "log_softmax"
 
-    def forward(self, x):
-        y = self._shifted(x)
+    def forward(self, x, mask=None):
+        mask = self._mask(x, mask)
+        y = self._shifted(x, mask)
         e = np.exp(y)
-        total = self._row_sums(e)
+        total = self._row_sums(e, mask)
         y -= np.log(total)
         if self.keep:
             e /= total
-            self.p = e
+            self.p, self.used_mask = e, mask
         return y
 
     def backward(self, g):
-        if self.mask is not None:
-            g = np.where(self.mask, g, 0)  # a new array: g itself is not modified
+        if self.used_mask is not None:
+            g = np.where(self.used_mask, g, 0)  # a new array: g itself is not modified
         grad = self.p * np.sum(g, axis=self.axis, keepdims=True)
         np.subtract(g, grad, out=grad)
-        return (grad,)
+        return self._addends(grad)
 
 
 def softmax(x, axis=-1, mask=None, name=None):

@@ -5,21 +5,15 @@ import math
 import numpy as np
 
 from autograd import Node, ShapeError
-from nodes.math.arithmetic import broadcast_shape
-
-
-def as_mask(mask):
-    """A boolean numpy mask (True = attend) or None, as the softmax node takes it."""
-    if mask is None:
-        return None
-    mask = np.asarray(mask)
-    if mask.dtype != bool:
-        raise TypeError(f"an attention mask must be a boolean array (True = attend), got {mask.dtype}")
-    return mask
+from nodes.activation.softmax import checked_mask, split_mask
+from nodes.math.arithmetic import broadcast_shape, broadcasts_to
 
 
 def attention_shape(q, k, v, mask):
-    """Static output shape (..., Tq, dv) of attention on q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv)."""
+    """Static output shape (..., Tq, dv) of attention on q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv).
+
+    `mask` is the mask's static shape (None without a mask).
+    """
     if min(len(q), len(k), len(v)) < 2:
         raise ShapeError(f"attention needs q, k, v with at least 2 axes, got {q}, {k}, {v}")
 
@@ -30,14 +24,9 @@ def attention_shape(q, k, v, mask):
     same(q[-1], k[-1], "the feature sizes of q and k")
     same(k[-2], v[-2], "the key counts of k and v")
     lead = broadcast_shape(q[:-2], k[:-2], v[:-2])
-    if mask is not None:
-        scores = lead + (q[-2], k[-2])
-        try:
-            fits = mask.ndim <= len(scores) and broadcast_shape(scores, mask.shape) == scores
-        except ShapeError:
-            fits = False
-        if not fits:
-            raise ShapeError(f"mask of shape {mask.shape} does not broadcast to the scores {scores}")
+    scores = lead + (q[-2], k[-2])
+    if mask is not None and not broadcasts_to(mask, scores):
+        raise ShapeError(f"mask of shape {mask} does not broadcast to the scores {scores}")
     return lead + (q[-2], v[-1])
 
 
@@ -65,8 +54,9 @@ class Attention(Node):
     """Scaled dot-product attention softmax(q k^T / sqrt(d)) v, fused into one node.
 
     q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv), batched over the leading
-    axes (batch, heads); `mask` is an optional boolean array broadcastable to
-    (..., Tq, Tk), True where a query may attend to a key. Forward, with
+    axes (batch, heads); `mask` is an optional boolean array or node (fed at
+    every pass, for per-batch padding) broadcastable to (..., Tq, Tk), True
+    where a query may attend to a key; it gets no gradient. Forward, with
     c = 1 / sqrt(d):
         S = c q k^T,   P = softmax(S) over the keys (masked entries 0),   O = P v
     Backward, from dO = g (transposes swap the last two axes):
@@ -82,17 +72,20 @@ class Attention(Node):
     op = "attention"
 
     def __init__(self, q, k, v, mask=None, name=None):
-        self.mask = as_mask(mask)
-        super().__init__(q, k, v, name=name)
+        self.mask, mask_node = split_mask(mask, "n attention")
+        super().__init__(*((q, k, v) if mask_node is None else (q, k, v, mask_node)), name=name)
 
-    def infer_shape(self, q, k, v):
-        return attention_shape(q, k, v, self.mask)
+    def infer_shape(self, q, k, v, mask=None):
+        return attention_shape(q, k, v, self.mask.shape if self.mask is not None else mask)
 
-    def forward(self, q, k, v):
+    def forward(self, q, k, v, mask=None):
         scale = 1.0 / math.sqrt(q.shape[-1])  # a Python float keeps the dtype
         s = q @ np.swapaxes(k, -1, -2)
+        mask = self.mask if mask is None else mask
+        if mask is not None:
+            mask = checked_mask(mask, s.shape, "scores")
         s *= scale
-        p = masked_softmax(s, self.mask)
+        p = masked_softmax(s, mask)
         if self.keep:
             self.q, self.k, self.v, self.p, self.scale = q, k, v, p, scale
         return p @ v
@@ -101,14 +94,14 @@ class Attention(Node):
         p = self.p
         gv = np.swapaxes(p, -1, -2) @ g if self.needs[2] else None
         if not (self.needs[0] or self.needs[1]):
-            return None, None, gv
+            return (None, None, gv, None)[: len(self.inputs)]
         ds = g @ np.swapaxes(self.v, -1, -2)  # dP, turned into dS in place
         ds -= np.sum(ds * p, axis=-1, keepdims=True)
         ds *= p
         ds *= self.scale
         gq = ds @ self.k if self.needs[0] else None
         gk = np.swapaxes(ds, -1, -2) @ self.q if self.needs[1] else None
-        return gq, gk, gv
+        return (gq, gk, gv, None)[: len(self.inputs)]  # the mask, if a node, gets no gradient
 
 
 def fused_attention(q, k, v, mask=None, name=None):

@@ -27,6 +27,14 @@ def broadcast_shape(*shapes):
     return tuple(out)
 
 
+def broadcasts_to(shape, target):
+    """Whether an array of static `shape` broadcasts to `target` without changing it (None matches anything)."""
+    if len(shape) > len(target):
+        return False
+    aligned = zip(shape, target[len(target) - len(shape):])
+    return all(s == 1 or s is None or t is None or s == t for s, t in aligned)
+
+
 class Elementwise(Node):
     """Base of elementwise nodes: the output shape is the inputs' broadcast."""
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Graph, Input, ShapeError
+from autograd import FeedError, Graph, Input, ShapeError
 from tests.gradcases import GradCase, randn, run
 from tests.nodes.math.helpers import assert_keeps_float32, evaluate
 
@@ -30,6 +30,10 @@ CASES = [
     GradCase("log-softmax-causal-mask", lambda x: nd.log_softmax(x, mask=CAUSAL)[:, CAUSAL], (randn(2, 4, 4),)),
     GradCase("log-softmax-fully-masked-row", lambda x: nd.log_softmax(x, mask=ROW_MASKED)[ROW_MASKED],
              (randn(3, 3),)),
+    # The mask as a boolean input fed with the values (it gets no gradient).
+    GradCase("softmax-fed-mask", lambda x, m: nd.softmax(x, mask=m), (randn(3, 3), ROW_MASKED)),
+    GradCase("log-softmax-fed-mask", lambda x, m: nd.log_softmax(x, mask=m)[:, CAUSAL],
+             (randn(2, 4, 4), np.broadcast_to(CAUSAL, (2, 4, 4)))),
 ]
 
 
@@ -102,3 +106,28 @@ def test_mask_must_be_boolean_and_broadcast_to_the_input():
     graph = Graph(nd.softmax(Input("x"), mask=np.ones((2, 4, 4), dtype=bool)))
     with pytest.raises(ShapeError, match="broadcast"):
         graph.forward(x=randn(4, 4))
+
+
+def test_a_fed_mask_changes_from_pass_to_pass_and_fits_any_batch_size():
+    x = Input("x", shape=(None, 3))
+    keep = Input("keep", shape=(None, 3), dtype=bool)
+    graph = Graph(nd.softmax(x, mask=keep))
+    values = np.log(np.array([[1.0, 2.0, 1.0], [1.0, 1.0, 2.0]]))
+    first = graph.forward(x=values, keep=np.array([[True, True, False], [True, True, True]]))
+    np.testing.assert_allclose(first, [[1 / 3, 2 / 3, 0], [0.25, 0.25, 0.5]], rtol=1e-6)
+    second = graph.forward(x=values[:1], keep=np.array([[False, True, True]]))
+    np.testing.assert_allclose(second, [[0, 2 / 3, 1 / 3]], rtol=1e-6)
+    with pytest.raises(FeedError, match="expects bool"):
+        graph.forward(x=values, keep=np.ones((2, 3)))
+    loose = Input("loose", dtype=bool)  # no declared shape: the node itself checks the fed mask
+    graph = Graph(nd.softmax(x, mask=loose, name="p"))
+    with pytest.raises(ShapeError, match=r"'p' \(softmax\).*mask of shape \(1, 2\) does not broadcast"):
+        graph.forward(x=values[:1], loose=np.ones((1, 2), bool))
+
+
+def test_a_per_sample_mask_fits_an_input_whose_batch_size_is_unknown():
+    x = Input("x", shape=(None, 2, 4, 4))
+    assert nd.softmax(x, mask=np.ones((2, 1, 1, 4), bool)).shape == (None, 2, 4, 4)
+    assert nd.softmax(x, mask=Input("m", shape=(None, 1, 1, 4), dtype=bool)).shape == (None, 2, 4, 4)
+    with pytest.raises(ShapeError, match="does not broadcast"):
+        nd.softmax(x, mask=Input("m2", shape=(None, 1, 1, 3), dtype=bool))

@@ -29,6 +29,12 @@ CASES = [
     GradCase(
         "attention-wired-causal", lambda q, k, v: nd.scaled_dot_product_attention(q, k, v, mask=CAUSAL), qkv()
     ),
+    # The padding mask as a boolean input fed at every pass.
+    GradCase("attention-fused-fed-padding", lambda q, k, v, m: nd.fused_attention(q, k, v, mask=m), (*qkv(), PADDING)),
+    GradCase(
+        "attention-wired-fed-padding",
+        lambda q, k, v, m: nd.scaled_dot_product_attention(q, k, v, mask=m), (*qkv(), PADDING),
+    ),
 ]
 
 
@@ -116,3 +122,23 @@ def test_the_fused_node_keeps_nothing_in_inference():
         node = nd.fused_attention(*inputs)
     Graph(node).forward(q=q, k=k, v=v, grad=False)
     assert not hasattr(node, "p")
+
+
+@pytest.mark.parametrize("build", [nd.fused_attention, nd.scaled_dot_product_attention], ids=["fused", "wired"])
+def test_a_fed_padding_mask_matches_the_loop_reference_for_any_batch(build):
+    with default_dtype(np.float64):
+        names = ("q", "k", "v")
+        inputs = [Input(name, shape=(None, 2, 4, 3), requires_grad=True) for name in names]
+        keep = Input("keep", shape=(None, 1, 1, 4), dtype=bool)
+        graph = Graph(build(*inputs, mask=keep))
+    for n, seed in ((2, 0), (3, 5)):  # two batch sizes, two masks
+        q, k, v = qkv(n=n, seed=seed)
+        mask = np.random.default_rng(seed).random((n, 1, 1, 4)) < 0.7
+        mask[:, 0, 0, 0] = True
+        g = np.random.default_rng(seed + 9).standard_normal((n, 2, 4, 3))
+        out = graph.forward(q=q, k=k, v=v, keep=mask)
+        graph.backward(seed=g, update=False)
+        expected_out, *expected_grads = attention_loops(q, k, v, mask, g)
+        np.testing.assert_allclose(out, expected_out, atol=1e-12)
+        for node, expected in zip(inputs, expected_grads):
+            np.testing.assert_allclose(node.grad, expected, atol=1e-12)

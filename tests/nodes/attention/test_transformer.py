@@ -27,22 +27,40 @@ def test_gradcheck(case):
     run(case)
 
 
-def _parameter_gradients(fused, x):
-    inp = Input("x", shape=(None, 4, 8))
-    graph = Graph(nd.TransformerBlock(8, 2, 16, name="b", fused=fused, rng=np.random.default_rng(5))(inp))
-    out = graph.forward(x=x)
+PADDING = np.array([True, True, True, True, True, True, False, False, True, False, False, False]).reshape(3, 1, 1, 4)
+
+
+def _gradients(fused, x, mask=None):
+    """Output, parameter gradients and input gradient of the block, the mask fed as an input if given."""
+    inp = Input("x", shape=(None, 4, 8), requires_grad=True)
+    keep = None if mask is None else Input("keep", shape=(None, 1, 1, 4), dtype=bool)
+    graph = Graph(nd.TransformerBlock(8, 2, 16, name="b", fused=fused, rng=np.random.default_rng(5))(inp, mask=keep))
+    feeds = {"x": x} if mask is None else {"x": x, "keep": mask}
+    out = graph.forward(feeds)
     graph.backward(seed=randn(*out.shape, seed=3).astype(np.float32), update=False)
-    return out, {p.name: p.grad.copy() for p in graph.parameters}
+    return out, {p.name: p.grad.copy() for p in graph.parameters}, inp.grad.copy()
 
 
-def test_fused_and_wired_blocks_give_the_same_parameter_gradients():
+@pytest.mark.parametrize("mask", [None, PADDING], ids=["unmasked", "fed-padding"])
+def test_fused_and_wired_blocks_give_the_same_values_and_gradients(mask):
     x = randn(3, 4, 8, seed=2).astype(np.float32)
-    out_f, fused = _parameter_gradients(True, x)
-    out_w, wired = _parameter_gradients(False, x)
+    out_f, fused, dx_f = _gradients(True, x, mask)
+    out_w, wired, dx_w = _gradients(False, x, mask)
     np.testing.assert_allclose(out_f, out_w, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dx_f, dx_w, rtol=1e-4, atol=1e-5)
     assert fused.keys() == wired.keys()
     for name in fused:
         np.testing.assert_allclose(fused[name], wired[name], rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+def test_padded_keys_do_not_change_the_output():
+    x = randn(3, 4, 8, seed=2).astype(np.float32)
+    out, _, _ = _gradients(True, x, PADDING)
+    changed = x.copy()
+    changed[~PADDING[:, 0, 0, :]] += 10.0  # new values at every padded position
+    out_changed, _, _ = _gradients(True, changed, PADDING)
+    real = PADDING[:, 0, 0, :]
+    np.testing.assert_allclose(out[real], out_changed[real], rtol=1e-5, atol=1e-5)
 
 
 def test_the_block_computes_its_formula():
