@@ -1,6 +1,9 @@
 """Cutting square single-channel images into flattened patches, and embedding them."""
 
-from autograd import scope
+import math
+
+from autograd import ShapeError, scope
+from autograd.errors import static_shape
 from nodes.array.reshape import reshape
 from nodes.array.transpose import transpose
 from nodes.connection.linear import Linear
@@ -15,7 +18,7 @@ def patch_grid(image_size, patch_size):
 
 
 def patches(x, image_size=28, patch_size=7, name="patches"):
-    """Images (N, S*S), (N, S, S) or (N, 1, S, S) -> (N, g*g, p*p) patches, g = S / p.
+    """Single-channel images (N, S*S), (N, S, S) or NHWC (N, S, S, 1) -> (N, g*g, p*p) patches, g = S / p.
 
     Patch (i, j) of the g x g grid is token i*g + j, its pixels in row-major
     order: (N, g, p, g, p) -> transpose the two middle axes -> (N, g*g, p*p).
@@ -23,6 +26,13 @@ def patches(x, image_size=28, patch_size=7, name="patches"):
     each pixel's gradient back where it came from.
     """
     g, p = patch_grid(image_size, patch_size), patch_size
+    pixels = x.shape[1:] if x.shape is not None else ()
+    if None not in pixels and pixels and math.prod(pixels) != image_size * image_size:
+        # Any other size would silently fold into the batch axis (3 channels -> 3N images).
+        raise ShapeError(
+            f"patches of '{x.name}' expect single-channel {image_size}x{image_size} images, "
+            f"got shape {static_shape(x.shape)}"
+        )
     with scope(name):
         grid = reshape(x, (-1, g, p, g, p), name="grid")
         tiles = transpose(grid, (0, 1, 3, 2, 4), name="tiles")

@@ -37,7 +37,7 @@ class VisionTransformer:
         return [p for layer in layers for p in layer.parameters]
 
     def __call__(self, images):
-        """Wire the model on `images` (N, S*S) or (N, 1, S, S); returns logits (N, classes)."""
+        """Wire the model on one-channel `images` (N, S*S), (N, S, S) or (N, S, S, 1); returns (N, classes)."""
         with scope(self.name):
             h = self.positions(self.embed(images))
             for block in self.blocks:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Graph, Input
+from autograd import Graph, Input, ShapeError
 from tests.gradcases import GradCase, randn, run
 
 CASES = [
@@ -20,7 +20,7 @@ def test_gradcheck(case):
     run(case)
 
 
-@pytest.mark.parametrize("layout", [(784,), (28, 28), (1, 28, 28)], ids=["flat", "square", "channel"])
+@pytest.mark.parametrize("layout", [(784,), (28, 28), (28, 28, 1)], ids=["flat", "square", "nhwc"])
 def test_patches_cut_the_image_into_row_major_tiles(layout):
     images = randn(3, 28, 28)
     x = Input("x")
@@ -44,3 +44,8 @@ def test_patch_embedding_shapes_and_names():
 def test_a_patch_size_that_does_not_divide_the_image_is_refused():
     with pytest.raises(ValueError, match="multiple"):
         nd.patches(Input("x"), image_size=28, patch_size=5)
+
+
+def test_images_with_several_channels_are_refused_rather_than_folded_into_the_batch():
+    with pytest.raises(ShapeError, match=r"single-channel 28x28 images, got shape \(N, 28, 28, 3\)"):
+        nd.patches(Input("rgb", shape=(None, 28, 28, 3)))
