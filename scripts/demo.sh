@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Install nodegrad and train the MNIST demo (arguments pass through, e.g.
-# `bash scripts/demo.sh --model cnn`). Finds the data in --data, $NODEGRAD_DATA,
-# the user cache, or downloads it.
+# Install nodegrad (into .venv, see install.sh) and train the MNIST demo;
+# arguments pass through, e.g. `bash scripts/demo.sh --model cnn`. The demo
+# finds the data in --data, $NODEGRAD_DATA, the user cache, or downloads it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh demo
 export MPLBACKEND=Agg
-exec python3 -m autograd.demo.mnist "$@"
+exec .venv/bin/python -m autograd.demo.mnist "$@"

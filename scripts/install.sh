@@ -1,22 +1,45 @@
 #!/usr/bin/env bash
-# Install nodegrad with the extras named in $1 (e.g. "demo" or "test,notebooks"),
-# plus Debian's graphviz package for the `dot` binary that renders diagrams.
+# Install nodegrad, with the extras named in $1 (e.g. "demo" or "test,notebooks"),
+# into the virtual environment .venv of this checkout, plus Debian's graphviz
+# package for the `dot` binary that renders diagrams.
+#
+# Why a virtual environment: Debian's own python3 refuses `pip install` outside
+# one (PEP 668), and an environment of the checkout's own never replaces what
+# another project installed. Apt-get installs what is missing when run as root
+# (or with sudo): graphviz, and python3-venv where Debian splits venv off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-demo}"
+venv=".venv"
 
-if ! command -v dot >/dev/null 2>&1; then
+as_root() {
     if [ "$(id -u)" -eq 0 ]; then
-        sudo=""
+        "$@"
     elif command -v sudo >/dev/null 2>&1; then
-        sudo="sudo"
+        sudo "$@"
     else
-        echo "Graphviz's 'dot' is missing and this user cannot run apt-get: install the 'graphviz' package." >&2
+        echo "install.sh: '$*' needs root; run it as root, or install the package by hand." >&2
         exit 1
     fi
-    echo "Installing Debian's graphviz package (for the dot binary)..."
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq graphviz >/dev/null
+}
+
+apt_install() {
+    echo "Installing Debian's $* ..."
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v dot >/dev/null 2>&1; then
+    apt_install graphviz
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
+if [ ! -x "$venv/bin/python" ]; then
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+        rm -rf "$venv"  # a half-made environment (no ensurepip) would be reused otherwise
+        minor=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+        apt_install "python${minor}-venv"
+        python3 -m venv "$venv"
+    fi
+fi
+
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
