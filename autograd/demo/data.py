@@ -4,6 +4,8 @@ Lookup order (the first place holding all four files wins):
 
 1. the folder given with `--data DIR` (DIR or DIR/mnist);
 2. the environment variable NODEGRAD_DATA (a folder holding `mnist/` or the files);
+   when it is set, the files must be there: a missing folder or missing files
+   are an error naming the variable, not a reason to download;
 3. the user cache, `$XDG_CACHE_HOME/nodegrad/mnist` or `~/.cache/nodegrad/mnist`;
 4. otherwise the files are downloaded into the cache from a few public mirrors.
 
@@ -13,13 +15,14 @@ use, so a damaged download or a different data set is refused, not trained on.
 
 import dataclasses
 import hashlib
+import http.client
 import os
-import tempfile
 import urllib.request
 from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write
 from .idx import IdxError, read_idx
 
 ENV_VAR = "NODEGRAD_DATA"
@@ -125,20 +128,25 @@ def locate(data_dir=None, environ=None, download=True, mirrors=MIRRORS, opener=N
     if data_dir is not None:
         folder = Path(data_dir).expanduser()
         if not folder.is_dir():
-            raise DataError(f"data folder {folder} does not exist")
+            raise DataError(f"data folder {folder} " + ("is not a folder" if folder.exists() else "does not exist"))
         for candidate in (folder, folder / "mnist"):
             if _complete(candidate):
                 return candidate
         raise DataError(f"data folder {folder} lacks MNIST files.\n" + needed_files_message([folder, folder / "mnist"]))
-    places = []
     if environ.get(ENV_VAR):
         root = Path(environ[ENV_VAR]).expanduser()
+        if not root.is_dir():
+            raise DataError(f"the environment variable {ENV_VAR} names the folder {root}, which does not exist")
         for candidate in (root / "mnist", root):
-            places.append(candidate)
             if _complete(candidate):
                 return candidate
+        raise DataError(
+            f"the environment variable {ENV_VAR} names the folder {root}, which lacks MNIST files.\n"
+            + needed_files_message([root / "mnist", root])
+            + f"\n(unset {ENV_VAR} to use the user cache {cache_dir(environ)} instead)"
+        )
     cache = cache_dir(environ)
-    places.append(cache)
+    places = [cache]
     if _complete(cache):
         return cache
     if not download:
@@ -169,7 +177,7 @@ def fetch_missing(folder, mirrors=MIRRORS, opener=None, progress=True, timeout=3
             try:
                 download(mirror + name, folder / name, digest, opener=opener, progress=progress, timeout=timeout)
                 break
-            except (OSError, ValueError, DataError) as e:  # URLError is an OSError
+            except (OSError, ValueError, http.client.HTTPException, DataError) as e:  # URLError is an OSError
                 failures.append(f"{mirror}: {e}")
         else:
             raise DataError(f"{name} could not be fetched from any mirror ({'; '.join(failures) or 'none given'})")
@@ -178,30 +186,26 @@ def fetch_missing(folder, mirrors=MIRRORS, opener=None, progress=True, timeout=3
 def download(url, dest, sha256, opener=None, progress=True, timeout=30):
     """Fetch `url` to `dest` atomically (temp file, then rename) if its SHA-256 is `sha256`; returns `dest`.
 
-    A partial or wrong download never appears under the final name.
+    A partial or wrong download never appears under the final name; the file
+    gets ordinary permissions (0666 minus the umask), like any file the user
+    creates.
     """
     from tqdm import tqdm
 
     opener = opener or _urlopen
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", dir=dest.parent)
     hasher = hashlib.sha256()
-    try:
-        with opener(url, timeout) as response, os.fdopen(fd, "wb") as out:
-            total = _content_length(response)
-            with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False) as bar:
-                while chunk := response.read(1 << 16):
-                    out.write(chunk)
-                    hasher.update(chunk)
-                    bar.update(len(chunk))
+    with atomic_write(dest) as out, opener(url, timeout) as response:
+        total = _content_length(response)
+        with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False) as bar:
+            while chunk := response.read(1 << 16):
+                out.write(chunk)
+                hasher.update(chunk)
+                bar.update(len(chunk))
         if hasher.hexdigest() != sha256:
             raise DataError(f"{url} served a file whose SHA-256 is {hasher.hexdigest()}, not the official {sha256}")
-        os.replace(tmp, dest)
-        return dest
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    return dest
 
 
 def _content_length(response):

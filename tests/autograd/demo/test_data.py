@@ -1,6 +1,9 @@
 """Finding, checking, downloading and loading MNIST, without ever touching the network."""
 
+import http.client
 import io
+import os
+import stat
 import urllib.error
 
 import numpy as np
@@ -70,10 +73,31 @@ def test_cache_follows_xdg_then_home(tmp_path):
     assert data.cache_dir({"HOME": str(tmp_path / "h")}) == tmp_path / "h" / ".cache" / "nodegrad" / "mnist"
 
 
-def test_cache_is_used_when_nothing_else_is_given(tmp_path, env):
-    env[data.ENV_VAR] = str(tmp_path / "empty")
+@pytest.mark.parametrize("setting", [None, ""])
+def test_cache_is_used_when_nothing_else_is_given(tmp_path, env, setting):
+    if setting is not None:
+        env[data.ENV_VAR] = setting  # set but empty counts as not set
     cache = fill(data.cache_dir(env))
     assert data.locate(environ=env, download=False) == cache
+
+
+def test_a_missing_environment_folder_is_an_error_not_a_download(tmp_path, env, no_download):
+    env[data.ENV_VAR] = str(tmp_path / "moved")
+    fill(data.cache_dir(env))  # even a full cache is not used in its place
+    with pytest.raises(data.DataError) as info:
+        data.locate(environ=env)
+    assert str(info.value) == f"the environment variable {data.ENV_VAR} names the folder {tmp_path / 'moved'}, " \
+        "which does not exist"
+
+
+def test_an_environment_folder_without_the_files_lists_them(tmp_path, env, no_download):
+    root = fill(tmp_path / "env" / "mnist", NAMES[:3])
+    env[data.ENV_VAR] = str(root.parent)
+    with pytest.raises(data.DataError) as info:
+        data.locate(environ=env)
+    message = str(info.value)
+    assert f"{data.ENV_VAR} names the folder {root.parent}, which lacks MNIST files" in message
+    assert all(name in message for name in NAMES)
 
 
 def test_no_data_and_no_network_says_what_to_do(tmp_path, env):
@@ -106,6 +130,38 @@ def test_download_fills_the_cache_and_verifies(mnist_dir, tmp_path, env):
     assert sorted(log) == sorted(f"https://a/{name}" for name in NAMES)
     data.verify(data.file_paths(folder))
     assert not [p for p in folder.iterdir() if p.name.startswith(".part-")]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_downloaded_files_are_ordinary_files(mnist_dir, tmp_path, umask):
+    name, digest, _ = data.FILES["test_labels"]
+    previous = os.umask(umask)
+    try:
+        dest = data.download((mnist_dir / name).as_uri(), tmp_path / "cache" / name, digest, progress=False)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o666 & ~umask
+
+
+class BrokenResponse(io.BytesIO):
+    """A response that ends early the way http.client reports it (not an OSError)."""
+
+    def read(self, size=-1):
+        raise http.client.IncompleteRead(b"partial", 1000)
+
+
+def test_a_broken_transfer_tries_the_next_mirror(mnist_dir, env):
+    log = []
+    good = serving(mnist_dir, log)
+
+    def opener(url, timeout):
+        return BrokenResponse() if url.startswith("https://broken/") else good(url, timeout)
+
+    cache = data.cache_dir(env)
+    fill(cache, NAMES[1:])
+    data.locate(environ=env, opener=opener, mirrors=("https://broken/", "https://up/"), progress=False)
+    assert log == [f"https://up/{NAMES[0]}"]
+    assert sorted(p.name for p in cache.iterdir()) == sorted(NAMES)  # no partial file left behind
 
 
 def test_download_tries_the_next_mirror(mnist_dir, tmp_path, env):
