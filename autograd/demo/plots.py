@@ -40,18 +40,35 @@ def plot_curves(history, path, title=None):
     plt.close(fig)
 
 
+def grid_indices(labels, predicted, cells, mistakes=12):
+    """The test indices a grid of `cells` digits shows, in test-set order.
+
+    The first test digits fill the grid (their mistakes included), except
+    for its last cells, which show the first misclassified digits after them,
+    up to `mistakes` of them, so that errors are visible even when they are
+    rare. The grid is full whenever there are `cells` digits; no index
+    appears twice.
+    """
+    cells = min(cells, len(labels))
+    wrong = np.flatnonzero(np.asarray(predicted) != np.asarray(labels))
+    for extra in range(min(mistakes, cells, len(wrong)), -1, -1):
+        head = cells - extra
+        later = wrong[wrong >= head][:extra]
+        if len(later) == extra:
+            return np.concatenate([np.arange(head), later]).astype(np.int64)
+    return np.arange(cells)  # not reached: extra = 0 always succeeds
+
+
 def plot_predictions(images, labels, predicted, path, columns=12, rows=6, mistakes=12, title=None):
     """A grid of test digits titled with their predicted class; mistakes framed in red.
 
-    The grid shows the first test digits followed by the first `mistakes`
-    misclassified ones (labelled "pred (true)"), so errors are visible even
-    when they are rare.
+    The grid shows the first test digits and then up to `mistakes` further
+    misclassified ones (see `grid_indices`), each mistake labelled
+    "predicted (true)". Returns the indices shown, row by row.
     """
     plt = _pyplot()
-    wrong = np.flatnonzero(predicted != labels)[:mistakes]
-    first = np.setdiff1d(np.arange(columns * rows - len(wrong)), wrong)[: columns * rows - len(wrong)]
-    shown = np.concatenate([first, wrong])
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.05))
+    shown = grid_indices(labels, predicted, columns * rows, mistakes)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.05), squeeze=False)
     for axis, index in zip(axes.flat, shown):
         ok = predicted[index] == labels[index]
         axis.imshow(images[index], cmap="gray_r", vmin=0, vmax=1)
@@ -68,3 +85,4 @@ def plot_predictions(images, labels, predicted, path, columns=12, rows=6, mistak
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+    return shown
