@@ -13,6 +13,7 @@ generator's state and the state of every random generator a node owns
 import contextlib
 import dataclasses
 import json
+import math
 import signal
 import threading
 import time
@@ -88,8 +89,11 @@ class Trainer:
     def __init__(self, model, optimizer="adam", lr=1e-3, batch_size=64, seed=0, lr_decay=1.0):
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
-        if lr <= 0 or batch_size <= 0 or lr_decay <= 0:
-            raise ValueError("the learning rate, the batch size and the decay must be positive")
+        if not all(math.isfinite(v) and v > 0 for v in (lr, batch_size, lr_decay)):
+            raise ValueError(
+                f"the learning rate, the batch size and the decay must be finite and positive, "
+                f"got lr={lr}, batch_size={batch_size}, lr_decay={lr_decay}"
+            )
         self.model = model
         self.label = Input(name="label", shape=(None,), dtype=np.int64)
         self.loss = softmax_cross_entropy(model.logits, self.label, name="loss")
@@ -193,9 +197,12 @@ class Trainer:
         extra = read_checkpoint(path)
         if str(extra["model"]) != self.model.name:
             raise CheckpointMismatch(f"{path} holds a {extra['model']} model, not {self.model.name}")
+        try:  # every entry is read before anything changes
+            state = EpochState(**_json_entry(path, extra, "epoch_state"))
+        except TypeError:
+            raise CheckpointMismatch(f"{path} is a damaged checkpoint: its epoch_state has other fields") from None
         self.graph.load(path)
         self.epoch = int(extra["epoch"])
-        state = EpochState(**json.loads(str(extra["epoch_state"])))
         self.shuffler.bit_generator.state = state.shuffle_state
         self.current = state if state.step else None
         for name, rng in self.generators().items():
@@ -209,22 +216,65 @@ class Trainer:
 
 
 class CheckpointMismatch(ValueError):
-    """A checkpoint was written by another model or is not a demo checkpoint."""
+    """A checkpoint was written by another model, is incomplete, or is not a demo checkpoint."""
+
+
+#: The extra entries every demo checkpoint holds (`rng/<node>` entries are optional).
+REQUIRED_ENTRIES = (
+    "model", "config", "epoch", "epoch_state", *(f"history/{f.name}" for f in dataclasses.fields(History)),
+)
 
 
 def read_checkpoint(path):
-    """The extra arrays of a demo checkpoint (`model`, `config`, `epoch`...), checked for the format."""
+    """The extra arrays of a demo checkpoint (`model`, `config`, `epoch`...), checked for the format.
+
+    Raises CheckpointMismatch naming the file when it is not a demo checkpoint
+    or lacks one of REQUIRED_ENTRIES.
+    """
     arrays = read_npz(path)
     extra = {k[len("extra/") :]: v for k, v in arrays.items() if k.startswith("extra/")}
     if str(extra.get("format", "")) != CHECKPOINT_FORMAT:
         raise CheckpointMismatch(f"{path} is not a checkpoint of this demo (no '{CHECKPOINT_FORMAT}' marker)")
+    missing = [key for key in REQUIRED_ENTRIES if key not in extra]
+    if missing:
+        raise CheckpointMismatch(f"{path} is an incomplete checkpoint of this demo: it lacks {', '.join(missing)}")
     return extra
+
+
+def _json_entry(path, extra, key):
+    try:
+        value = json.loads(str(extra[key]))
+    except json.JSONDecodeError:
+        raise CheckpointMismatch(f"{path} is a damaged checkpoint: its {key} entry is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise CheckpointMismatch(f"{path} is a damaged checkpoint: its {key} entry is not a JSON object")
+    return value
+
+
+@dataclasses.dataclass
+class SavedRun:
+    """What a demo checkpoint says about its run, read without building the model."""
+
+    model: str  # the model's name
+    config: dict  # the settings it was trained with (see mnist.CONFIG_KEYS)
+    epoch: int  # epochs completed
+    step: int  # steps done in the unfinished epoch (0: the checkpoint is at an epoch boundary)
+
+
+def read_run(path):
+    """The SavedRun of the demo checkpoint `path` (CheckpointMismatch if it is not one)."""
+    extra = read_checkpoint(path)
+    state = _json_entry(path, extra, "epoch_state")
+    return SavedRun(
+        model=str(extra["model"]), config=_json_entry(path, extra, "config"), epoch=int(extra["epoch"]),
+        step=int(state.get("step", 0)),
+    )
 
 
 def checkpoint_config(path):
     """The model name and the run configuration stored in a demo checkpoint."""
-    extra = read_checkpoint(path)
-    return str(extra["model"]), json.loads(str(extra["config"]))
+    run = read_run(path)
+    return run.model, run.config
 
 
 # -- stopping on Ctrl-C ---------------------------------------------------------

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograd import scope
+from autograd.checkpoint import read_npz
 from autograd.demo import models
 from autograd.demo.models import Model, image_input
 from autograd.demo.train import CheckpointMismatch, Interrupted, Trainer
@@ -131,7 +132,24 @@ def test_evaluation_is_deterministic_and_leaves_training_intact(mnist):
     trainer.train_epoch(images, labels)  # backward still has what it needs after an inference pass
 
 
-@pytest.mark.parametrize("bad", [{"optimizer": "rmsprop"}, {"lr": -0.1}, {"batch_size": 0}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"optimizer": "rmsprop"}, {"lr": -0.1}, {"lr": float("inf")}, {"lr": float("nan")}, {"lr_decay": float("inf")},
+     {"batch_size": 0}],
+)
 def test_bad_settings_are_refused(bad):
     with pytest.raises(ValueError):
         Trainer(tiny_model(0), **bad)
+
+
+@pytest.mark.parametrize("entry", ["extra/config", "extra/epoch", "extra/epoch_state", "extra/history/seconds"])
+def test_an_incomplete_checkpoint_is_refused_naming_the_file(mnist, tmp_path, entry):
+    trainer = tiny_trainer()
+    trainer.save(tmp_path / "full.npz")
+    arrays = {k: v for k, v in read_npz(tmp_path / "full.npz").items() if k != entry}
+    np.savez(tmp_path / "part.npz", **arrays)
+    other = tiny_trainer(seed=4)
+    before = fingerprint(other)
+    with pytest.raises(CheckpointMismatch, match=f"part.npz is an incomplete checkpoint.*{entry[len('extra/'):]}"):
+        other.load(tmp_path / "part.npz")
+    assert_same(before, fingerprint(other))
