@@ -2,17 +2,26 @@
 
     python -m autograd.demo.mnist                         # the MLP, about half a minute
     python -m autograd.demo.mnist --model cnn --save cnn.npz --plot curves.png
+    python -m autograd.demo.mnist --resume cnn.npz        # finish the run saved in cnn.npz
     python -m autograd.demo.mnist --resume cnn.npz --epochs 2   # two more epochs
+    python -m autograd.demo.mnist --resume cnn.npz --epochs 0   # only evaluate
     python -m autograd.demo.mnist --model vit --draw vit.svg --epochs 0   # only draw
 
-Ctrl-C stops after the current step, saves a checkpoint (with --save) and says
-how to resume. Exit status: 0 on success, 1 for a run-time problem (data,
-checkpoint, file), 2 for bad arguments, 130 when interrupted.
+A checkpoint remembers the run's settings, including its planned number of
+epochs: `--resume FILE` alone trains the epochs that are left (and only
+evaluates a finished run); `--resume FILE --epochs N` trains N more.
+
+Ctrl-C stops after the current step, saves a checkpoint (with --save) and
+prints the command that finishes the run. Exit status: 0 on success, 1 for a
+run-time problem (data, checkpoint, file), 2 for bad arguments, 130 when
+interrupted.
 """
 
 import argparse
 import json
+import math
 import os
+import shlex
 import sys
 import time
 
@@ -22,8 +31,9 @@ from autograd.errors import CheckpointError
 
 from . import data as mnist_data
 from . import models
+from .files import atomic_write
 from .metrics import confusion_matrix, format_confusion
-from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, checkpoint_config, fit
+from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 
 PROG = "nodegrad-mnist"
 
@@ -33,8 +43,24 @@ DEFAULTS = {
     "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
     "vit": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.9},
 }
-#: Settings a checkpoint remembers; flags given on the command line override all but the architecture.
-CONFIG_KEYS = ("model", "hidden", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit")
+#: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
+#: --resume override the others, except the architecture (model, hidden) and the seed.
+CONFIG_KEYS = (
+    "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
+)
+#: File types of the pictures, by flag.
+PICTURE_TYPES = {
+    "draw": (".svg", ".png", ".pdf", ".dot", ".gv"),
+    "plot": (".png", ".svg", ".pdf"),
+    "predictions": (".png", ".svg", ".pdf"),
+}
+#: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
+REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
+
+
+def plural(count, word):
+    """'1 epoch', '2 epochs'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class UsageError(Exception):
@@ -46,14 +72,20 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+KIND_NAMES = {int: "an integer", float: "a number"}
+
+
 def positive(kind):
+    """An argparse type: a positive int, or a finite positive float."""
+
     def convert(text):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+            raise argparse.ArgumentTypeError(f"{text!r} is not {KIND_NAMES[kind]}") from None
+        if not (value > 0 and math.isfinite(value)):
+            finite = " and finite" if kind is float else ""
+            raise argparse.ArgumentTypeError(f"must be positive{finite}, got {text}")
         return value
 
     convert.__name__ = f"positive {kind.__name__}"
@@ -85,54 +117,119 @@ def per_model(key):
 
 
 def make_parser():
-    p = ArgumentParser(prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST.")
+    p = ArgumentParser(
+        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST.",
+        epilog="--resume FILE alone finishes the run saved in FILE (its planned epochs); with --epochs N it "
+        "trains N more epochs, and with --epochs 0 it only evaluates. Ctrl-C saves (with --save) and prints "
+        "the command that finishes the run.",
+    )
     add = p.add_argument
     add("--model", choices=sorted(models.BUILDERS), help="network to train (default: mlp)")
-    add("--hidden", type=widths, help="mlp hidden widths, comma-separated (default: 512,256; 256 is the baseline)")
-    add("--epochs", type=non_negative_int, help=f"epochs to train ({per_model('epochs')})")
-    add("--batch-size", type=positive(int), help=f"minibatch size ({per_model('batch_size')})")
+    add("--hidden", type=widths, metavar="W,...",
+        help="mlp hidden widths, comma-separated (default: 512,256; 256 is the baseline)")
+    add("--epochs", type=non_negative_int, metavar="N",
+        help=f"epochs to train ({per_model('epochs')}); with --resume: epochs to train on top of the saved ones "
+        "(default: the epochs left of the saved run)")
+    add("--batch-size", type=positive(int), metavar="B", help=f"minibatch size ({per_model('batch_size')})")
     add("--optimizer", choices=sorted(OPTIMIZERS), help=f"update rule ({per_model('optimizer')})")
-    add("--lr", type=positive(float), help=f"learning rate of the first epoch ({per_model('lr')})")
-    add("--lr-decay", type=positive(float), help=f"learning-rate factor per epoch ({per_model('lr_decay')})")
-    add("--seed", type=int, help="seed of the initial weights, shuffling and dropout (default: 0)")
-    add("--limit", type=positive(int), help="train on the first N training samples only")
-    add("--test-limit", type=positive(int), help="evaluate on the first N test samples only (default: all 10,000)")
+    add("--lr", type=positive(float), metavar="LR", help=f"learning rate of the first epoch ({per_model('lr')})")
+    add("--lr-decay", type=positive(float), metavar="F",
+        help=f"learning-rate factor per epoch ({per_model('lr_decay')})")
+    add("--seed", type=non_negative_int, metavar="S",
+        help="seed of the initial weights, shuffling and dropout (default: 0)")
+    add("--limit", type=positive(int), metavar="N", help="train on the first N training samples only")
+    add("--test-limit", type=positive(int), metavar="N",
+        help="evaluate on the first N test samples only (default: all 10,000)")
     add("--data", metavar="DIR", help="folder holding the four MNIST files (or a mnist/ folder with them)")
     add("--save", metavar="FILE", help="write a checkpoint (.npz) after every epoch and on Ctrl-C")
-    add("--resume", metavar="FILE", help="continue the run saved in FILE (with --epochs 0: only evaluate it)")
-    add("--draw", metavar="FILE", help="draw the model's graph before training (.svg or .png)")
-    add("--plot", metavar="FILE", help="plot loss and test accuracy per epoch (.png)")
-    add("--predictions", metavar="FILE", help="draw a grid of test digits with their predictions (.png)")
+    add("--resume", metavar="FILE",
+        help="continue the run saved in FILE: finish its planned epochs, or train --epochs N more (0: only evaluate)")
+    add("--draw", metavar="FILE", help="draw the model's graph before training (.svg, .png, .pdf or .dot)")
+    add("--plot", metavar="FILE", help="plot loss and test accuracy per epoch (.png, .svg or .pdf)")
+    add("--predictions", metavar="FILE", help="draw a grid of test digits with their predictions (.png, .svg or .pdf)")
     add("--metrics-json", metavar="FILE", help="write the run's figures as JSON")
     add("--no-progress", action="store_true", help="no progress bars (summary lines only)")
     return p
 
 
+def check_output_paths(args):
+    """Refuse, before any work is done, an output file that could not be written at the end."""
+    for flag in ("save", "draw", "plot", "predictions", "metrics_json"):
+        path = getattr(args, flag)
+        if not path:
+            continue
+        option = "--" + flag.replace("_", "-")
+        if os.path.isdir(path):
+            raise UsageError(f"{option} {path} is a folder, not a file name")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise UsageError(f"the folder of {option} {path} does not exist")
+        types = PICTURE_TYPES.get(flag)
+        extension = os.path.splitext(path)[1]
+        if types and extension.lower() not in types:
+            what = f"a {extension} file" if extension else "a file without an extension"
+            raise UsageError(f"{option} {path}: cannot write {what}; use {', '.join(types[:-1])} or {types[-1]}")
+
+
+def check_resume(args, saved):
+    """Refuse flags that cannot apply to the run saved in `args.resume` (a train.SavedRun)."""
+    if saved.model not in models.BUILDERS:
+        raise CheckpointMismatch(
+            f"{args.resume} holds a model called {saved.model!r}, which this demo does not know "
+            f"(it knows {', '.join(sorted(models.BUILDERS))})"
+        )
+    if args.model and args.model != saved.model:
+        raise UsageError(f"{args.resume} is a checkpoint of the {saved.model} model, not of {args.model}")
+    if args.hidden and saved.model != "mlp":
+        raise UsageError(f"--hidden sets the widths of the mlp; {args.resume} holds a {saved.model}")
+    if args.hidden and list(args.hidden) != list(saved.config.get("hidden") or ()):
+        was = ",".join(str(w) for w in saved.config.get("hidden") or ())
+        raise UsageError(f"{args.resume} was saved with hidden widths {was}, not {','.join(map(str, args.hidden))}")
+    if args.seed is not None and args.seed != saved.config.get("seed", 0):
+        raise UsageError(
+            f"{args.resume} continues a run with seed {saved.config.get('seed', 0)}; its weights and random "
+            "generators come from the file, so --seed cannot change"
+        )
+    if saved.step:
+        for key in ("batch_size", "limit"):
+            given = getattr(args, key)
+            if given is not None and given != saved.config.get(key):
+                raise UsageError(
+                    f"{args.resume} stopped in the middle of epoch {saved.epoch + 1}; --{key.replace('_', '-')} "
+                    "can change only at the end of an epoch"
+                )
+
+
 def resolve_config(args):
-    """The run's settings: explicit flags, else the checkpoint's, else the model's defaults."""
-    saved = {}
+    """The run's settings: explicit flags, else the checkpoint's, else the model's defaults.
+
+    `epochs` is the run's planned total, which checkpoints store: --epochs N
+    (added to the epochs a resumed checkpoint has done), else the saved
+    run's total, else the model's default.
+    """
+    check_output_paths(args)
+    saved, done = {}, 0
     if args.resume:
-        if not os.path.isfile(args.resume):
+        if not os.path.exists(args.resume):
             raise UsageError(f"checkpoint {args.resume} does not exist")
-        saved_model, saved = checkpoint_config(args.resume)
-        saved["model"] = saved_model
-        if args.model and args.model != saved_model:
-            raise UsageError(f"{args.resume} is a checkpoint of the {saved_model} model, not of {args.model}")
-        if args.hidden and tuple(args.hidden) != tuple(saved.get("hidden") or ()):
-            raise UsageError(f"{args.resume} was saved with hidden widths {saved.get('hidden')}, not {args.hidden}")
+        if not os.path.isfile(args.resume):
+            raise UsageError(f"checkpoint {args.resume} is not a file")
+        run = read_run(args.resume)
+        check_resume(args, run)
+        saved, done = {**run.config, "model": run.model}, run.epoch
     model = args.model or saved.get("model") or "mlp"
     if args.hidden and model != "mlp":
         raise UsageError(f"--hidden sets the widths of the mlp, not of the {model}")
-    for flag in ("save", "draw", "plot", "predictions", "metrics_json"):
-        path = getattr(args, flag)
-        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise UsageError(f"the folder of --{flag.replace('_', '-')} {path} does not exist")
-    defaults = {"hidden": [512, 256] if model == "mlp" else None, "seed": 0, "limit": None, **DEFAULTS[model]}
+    defaults = {"hidden": [512, 256] if model == "mlp" else None, "seed": 0, "limit": None, "test_limit": None,
+                **DEFAULTS[model]}
     config = {}
-    for key in (*CONFIG_KEYS, "epochs"):
+    for key in CONFIG_KEYS:
         given = getattr(args, key, None)
         config[key] = given if given is not None else saved.get(key, defaults.get(key))
     config["model"] = model
+    if args.epochs is not None:
+        config["epochs"] = done + args.epochs
+    elif args.resume:
+        config["epochs"] = int(saved.get("epochs", done))
     if config["hidden"] is not None:
         config["hidden"] = list(config["hidden"])
     return config
@@ -148,16 +245,16 @@ def build_trainer(config):
 
 
 def draw_model(trainer, path):
-    from autograd.render import draw
+    from autograd.render import draw, save
 
-    draw(trainer.graph, title=f"{trainer.model.summary} (training graph)", path=path)
-    print(f"drew the {trainer.model.name} graph to {path}")
+    written = save(draw(trainer.graph, title=f"{trainer.model.summary} (training graph)"), path)
+    print(f"drew the {trainer.model.name} graph to {written}")
 
 
 def load_data(args, config):
     start = time.perf_counter()
     dataset = mnist_data.load_mnist(args.data, progress=not args.no_progress)
-    dataset = dataset.limited(train=config["limit"], test=args.test_limit)
+    dataset = dataset.limited(train=config["limit"], test=config["test_limit"])
     print(
         f"MNIST from {dataset.folder}: {len(dataset.train_images):,} training and {len(dataset.test_images):,} "
         f"test images ({time.perf_counter() - start:.1f} s)"
@@ -168,52 +265,70 @@ def load_data(args, config):
 def run(args):
     config = resolve_config(args)
     trainer = build_trainer(config)
+    epochs = config["epochs"]
     if args.resume:
         trainer.load(args.resume)
-        print(f"resumed {args.resume}: {trainer.epoch} epochs done" + (
-            f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""))
+        epochs = max(config["epochs"] - trainer.epoch, 0)
+        where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
+        print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
     print(
         f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {config['optimizer']} "
         f"lr {config['lr']:g} (x{config['lr_decay']:g} per epoch); batch {config['batch_size']}; seed {config['seed']}"
     )
     if args.draw:
         draw_model(trainer, args.draw)
-    epochs = config["epochs"]
     if epochs == 0 and not args.resume:
+        if not args.draw:
+            print("--epochs 0: nothing to train")
         return 0
     dataset = load_data(args, config)
     if epochs == 0:
+        if args.epochs is None:
+            print(f"the run in {args.resume} is complete ({plural(trainer.epoch, 'epoch')}); evaluating it "
+                  "(--epochs N trains N more)")
         accuracy = trainer.accuracy(dataset.test_images, dataset.test_labels)
         print(f"test accuracy of {args.resume}: {accuracy:.2%}")
         write_outputs(args, config, trainer, dataset, accuracy)
         return 0
+    if args.resume:
+        print(f"training {plural(epochs, 'more epoch')}, to epoch {config['epochs']}")
     stop = StopRequest()
-    last_epoch = trainer.epoch + epochs
     try:
         with stop.installed():
             fit(trainer, dataset, epochs, save=args.save, config=config, should_stop=stop,
                 progress=not args.no_progress)
     except Interrupted:
-        return interrupted(args, trainer, last_epoch - trainer.epoch)
+        return interrupted(args, trainer)
     predicted = trainer.predict(dataset.test_images)
     print(format_confusion(confusion_matrix(dataset.test_labels, predicted)))
     accuracy = float(np.mean(predicted == dataset.test_labels))
     seconds = sum(trainer.history.seconds)
-    print(f"test accuracy {accuracy:.2%} after {trainer.epoch} epochs ({seconds:.1f} s of training)")
+    print(f"test accuracy {accuracy:.2%} after {plural(trainer.epoch, 'epoch')} ({seconds:.1f} s of training)")
     write_outputs(args, config, trainer, dataset, accuracy, predicted)
     if args.save:
         print(f"checkpoint: {args.save}")
     return 0
 
 
-def interrupted(args, trainer, remaining):
+def resume_command(args):
+    """The command that finishes an interrupted run: the checkpoint holds the settings, the rest is repeated."""
+    words = ["python", "-m", "autograd.demo.mnist", "--resume", args.save, "--save", args.save]
+    for flag in REPEATED_FLAGS:
+        value = getattr(args, flag)
+        if value:
+            words += ["--" + flag.replace("_", "-"), value]
+    if args.no_progress:
+        words.append("--no-progress")
+    return shlex.join(str(w) for w in words)
+
+
+def interrupted(args, trainer):
     where = f"epoch {trainer.epoch + 1}" + (f", step {trainer.current.step}" if trainer.current else "")
     if not args.save:
         print(f"\ninterrupted in {where}; nothing saved (pass --save FILE to keep checkpoints)", file=sys.stderr)
         return 130
     print(
-        f"\ninterrupted in {where}; checkpoint saved to {args.save}\n"
-        f"resume with: python -m autograd.demo.mnist --resume {args.save} --save {args.save} --epochs {remaining}",
+        f"\ninterrupted in {where}; checkpoint saved to {args.save}\nresume with: {resume_command(args)}",
         file=sys.stderr,
     )
     return 130
@@ -252,7 +367,7 @@ def write_outputs(args, config, trainer, dataset, accuracy, predicted=None):
             "test_accuracy_per_epoch": history.test_accuracy,
             "train_loss_per_epoch": history.train_loss,
         }
-        with open(args.metrics_json, "w", encoding="utf-8") as f:
+        with atomic_write(args.metrics_json, "w", encoding="utf-8") as f:
             json.dump(metrics, f, indent=2)
         print(f"metrics: {args.metrics_json}")
 

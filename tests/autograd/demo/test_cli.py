@@ -1,8 +1,10 @@
 """The command line: outputs, resume, bad arguments, and Ctrl-C."""
 
+import contextlib
 import json
 import os
 import select
+import shlex
 import signal
 import subprocess
 import sys
@@ -24,15 +26,16 @@ def offline_data(monkeypatch, tmp_path, no_download, mnist, mnist_dir):
     """Real MNIST through NODEGRAD_DATA, a temporary cache, and no network.
 
     The arrays are loaded once per session: runs in this process get them
-    from memory whenever they look in NODEGRAD_DATA (the subprocess of the
-    Ctrl-C test, and the data tests, go through the whole lookup).
+    from memory whenever they look in that folder (through NODEGRAD_DATA or
+    --data); the subprocess of the Ctrl-C test, and the data tests, go
+    through the whole lookup.
     """
     monkeypatch.setenv(data.ENV_VAR, str(mnist_dir))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     real_load = data.load_mnist
 
     def load_once(data_dir=None, **kwargs):
-        if data_dir is None and os.environ[data.ENV_VAR] == str(mnist_dir):
+        if str(mnist_dir) == (data_dir if data_dir is not None else os.environ.get(data.ENV_VAR)):
             return mnist
         return real_load(data_dir, **kwargs)
 
@@ -54,20 +57,46 @@ def arrays_of(path, prefixes=("param/", "state/", "buffer/")):
     [
         (["--model", "resnet"], "invalid choice: 'resnet'"),
         (["--lr", "-0.1"], "must be positive"),
+        (["--lr", "inf"], "--lr: must be positive and finite, got inf"),
+        (["--lr", "nan"], "--lr: must be positive and finite, got nan"),
+        (["--lr", "fast"], "'fast' is not a number"),
+        (["--lr-decay", "inf"], "--lr-decay: must be positive and finite, got inf"),
         (["--epochs", "-2"], "must be 0 or more"),
-        (["--batch-size", "many"], "is not a int"),
+        (["--seed", "-1"], "--seed: must be 0 or more, got -1"),
+        (["--seed", "1.5"], "--seed: '1.5' is not an integer"),
+        (["--batch-size", "many"], "--batch-size: 'many' is not an integer"),
+        (["--batch-size", "0"], "--batch-size: must be positive, got 0"),
         (["--hidden", "512,x"], "comma-separated list of widths"),
         (["--resume", "no-such-checkpoint.npz"], "checkpoint no-such-checkpoint.npz does not exist"),
-        (["--data", "no-such-folder"], "data folder no-such-folder does not exist"),
+        (["--resume", "."], "checkpoint . is not a file"),
         (["--model", "cnn", "--hidden", "64"], "--hidden sets the widths of the mlp, not of the cnn"),
         (["--save", "no-such-folder/ck.npz"], "the folder of --save no-such-folder/ck.npz does not exist"),
+        (["--save", "."], "--save . is a folder, not a file name"),
+        (["--draw", "x.gif"], "--draw x.gif: cannot write a .gif file; use .svg, .png, .pdf, .dot or .gv"),
+        (["--draw", "model"], "--draw model: cannot write a file without an extension"),
+        (["--plot", "curves.gif"], "--plot curves.gif: cannot write a .gif file; use .png, .svg or .pdf"),
+        (["--predictions", "grid.jpg"], "--predictions grid.jpg: cannot write a .jpg file"),
     ],
 )
-def test_bad_arguments_give_one_line_and_a_nonzero_status(capsys, argv, message):
+def test_bad_arguments_give_one_line_and_exit_status_2(capsys, argv, message):
     status, out, err = run(capsys, *argv)
-    assert status != 0
+    assert status == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""  # refused before any work: no model built, nothing drawn or loaded
+
+
+def test_a_missing_data_folder_gives_one_line(capsys):
+    status, _, err = run(capsys, "--data", "no-such-folder", "--epochs", 1)
+    assert status == 1 and "data folder no-such-folder does not exist" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_missing_nodegrad_data_folder_is_named(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path / "moved"))
+    status, _, err = run(capsys, *SMALL, "--epochs", 1)
+    assert status == 1 and f"{data.ENV_VAR} names the folder {tmp_path / 'moved'}, which does not exist" in err
+    assert "Traceback" not in err and "download" not in err
 
 
 def test_a_checkpoint_of_another_model_is_refused(capsys, tmp_path):
@@ -81,20 +110,88 @@ def test_a_checkpoint_of_another_model_is_refused(capsys, tmp_path):
     assert status == 1 and "not a checkpoint of this demo" in err
 
 
-def test_two_epochs_equal_one_then_resume_then_one(capsys, tmp_path):
+def rewritten(source, dest, drop=(), **replace):
+    """A copy of the checkpoint `source` without the entries `drop` and with `replace`d extra entries."""
+    arrays = {k: v for k, v in read_npz(source).items() if k not in drop}
+    arrays.update({f"extra/{k}": np.asarray(v) for k, v in replace.items()})
+    np.savez(dest, **arrays)
+    return dest
+
+
+@pytest.mark.parametrize(
+    "drop, replace, message",
+    [
+        ((), {"model": "resnet"}, "holds a model called 'resnet', which this demo does not know"),
+        (("extra/config",), {}, "is an incomplete checkpoint of this demo: it lacks config"),
+        (("extra/history/test_accuracy",), {}, "it lacks history/test_accuracy"),
+        ((), {"config": "{not json"}, "its config entry is not valid JSON"),
+        ((), {"epoch_state": "[1, 2]"}, "its epoch_state entry is not a JSON object"),
+    ],
+)
+def test_a_damaged_checkpoint_gives_one_line_naming_the_file(capsys, tmp_path, drop, replace, message):
+    good = tmp_path / "good.npz"
+    assert run(capsys, *SMALL, "--epochs", "1", "--save", good)[0] == 0
+    bad = rewritten(good, tmp_path / "bad.npz", drop, **replace)
+    status, out, err = run(capsys, "--resume", bad, "--test-limit", 100)
+    assert status == 1 and f"{bad} " in err and message in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_resume_refuses_flags_that_cannot_apply(capsys, tmp_path):
+    cnn = tmp_path / "cnn.npz"
+    mnist.build_trainer(mnist.resolve_config(mnist.make_parser().parse_args(["--model", "cnn"]))).save(
+        cnn, {"model": "cnn", "seed": 0, "epochs": 6}
+    )
+    status, _, err = run(capsys, "--resume", cnn, "--hidden", 32)
+    assert status == 2 and f"--hidden sets the widths of the mlp; {cnn} holds a cnn" in err
+    mlp = tmp_path / "mlp.npz"
+    assert run(capsys, *SMALL, "--epochs", 1, "--save", mlp)[0] == 0
+    status, _, err = run(capsys, "--resume", mlp, "--hidden", 64)
+    assert status == 2 and "was saved with hidden widths 32, not 64" in err
+    status, _, err = run(capsys, "--resume", mlp, "--seed", 5)
+    assert status == 2 and "continues a run with seed 0" in err and "--seed cannot change" in err
+
+
+class StopAfter:
+    """Stands in for train.StopRequest: asks the loop to stop after `checks` checks, as a Ctrl-C would."""
+
+    def __init__(self, checks):
+        self.checks, self.seen = checks, 0
+
+    def installed(self):
+        return contextlib.nullcontext(self)
+
+    def __call__(self):
+        self.seen += 1
+        return self.seen > self.checks
+
+
+def test_resume_without_epochs_finishes_the_planned_run(capsys, tmp_path, monkeypatch):
     straight, split = tmp_path / "straight.npz", tmp_path / "split.npz"
-    assert run(capsys, *SMALL, "--seed", 3, "--epochs", 2, "--save", straight)[0] == 0
-    assert run(capsys, *SMALL, "--seed", 3, "--epochs", 1, "--save", split)[0] == 0
-    # Only the file: every setting comes back from the checkpoint.
-    status, out, _ = run(capsys, "--resume", split, "--epochs", 1, "--save", split, "--test-limit", 300)
-    assert status == 0 and "resumed" in out
+    assert run(capsys, *SMALL, "--seed", 2, "--epochs", 3, "--save", straight)[0] == 0
+    with monkeypatch.context() as patch:
+        patch.setattr(mnist, "StopRequest", lambda: StopAfter(30))  # 21 checks per epoch: stops inside epoch 2
+        status, _, err = run(capsys, *SMALL, "--seed", 2, "--epochs", 3, "--save", split)
+    assert status == 130 and "interrupted in epoch 2, step 9" in err
+    status, _, err = run(capsys, "--resume", split, "--batch-size", 20)
+    assert status == 2 and "stopped in the middle of epoch 2; --batch-size can change only at the end" in err
+
+    status, out, _ = run(capsys, "--resume", split, "--save", split)  # no --epochs: finish the 3 planned
+    assert status == 0 and f"resumed {split}: 1 epoch done, epoch 2 at step 9" in out
+    assert "training 2 more epochs, to epoch 3" in out and "after 3 epochs" in out
     a, b = arrays_of(straight), arrays_of(split)
-    assert a.keys() == b.keys() and any(k.startswith("state/") for k in a)
+    assert a.keys() == b.keys()
     for key in a:
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-    history = ("extra/history/train_loss", "extra/history/test_accuracy")
-    for key in history:
+    for key in ("extra/history/train_loss", "extra/history/test_accuracy", "extra/epoch"):
         np.testing.assert_array_equal(read_npz(straight)[key], read_npz(split)[key])
+
+    finished = split.read_bytes()
+    status, out, _ = run(capsys, "--resume", split, "--save", split)  # complete: only evaluates
+    saved = float(read_npz(split)["extra/history/test_accuracy"][-1])
+    assert status == 0 and f"the run in {split} is complete (3 epochs)" in out
+    assert f"test accuracy of {split}: {saved:.2%}" in out and "train loss" not in out
+    assert split.read_bytes() == finished
 
 
 def test_metrics_json_and_pictures(capsys, tmp_path):
@@ -130,26 +227,65 @@ def test_resume_with_epochs_zero_prints_the_saved_accuracy(capsys, tmp_path):
     assert status == 0 and f"test accuracy of {checkpoint}: {saved:.2%}" in out
 
 
-def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path, mnist_dir):
-    checkpoint = tmp_path / "interrupted.npz"
-    env = {**os.environ, data.ENV_VAR: str(mnist_dir), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "autograd.demo.mnist", "--hidden", "64", "--epochs", "50"]
-    command += ["--save", str(checkpoint)]
+#: Runs the CLI with every training step slowed down to 20 ms, so that a SIGINT sent after
+#: the first epoch's summary line lands inside the second of three epochs.
+PACED_CLI = """
+import sys, time
+from autograd.demo import mnist, train
+step = train.Trainer.train_epoch
+def paced(self, images, labels, should_stop=lambda: False, on_step=None):
+    def slow(n, state):
+        time.sleep(0.02)
+        on_step(n, state)
+    return step(self, images, labels, should_stop=should_stop, on_step=slow)
+train.Trainer.train_epoch = paced
+sys.exit(mnist.main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_saves_a_checkpoint_and_the_hint_finishes_the_run(capsys, tmp_path, monkeypatch, mnist_dir):
+    checkpoint, outputs = tmp_path / "interrupted.npz", tmp_path / "out"
+    outputs.mkdir()
+    flags = ["--hidden", "32", "--limit", "2000", "--test-limit", "300", "--batch-size", "50", "--epochs", "3"]
+    env = {**os.environ, data.ENV_VAR: str(tmp_path / "elsewhere"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PYTHONUNBUFFERED": "1"}
+    # The data comes from --data (NODEGRAD_DATA names nothing): the hint must repeat it.
+    command = [sys.executable, "-c", PACED_CLI, *flags, "--save", str(checkpoint), "--data", str(mnist_dir),
+               "--metrics-json", str(outputs / "m.json"), "--plot", str(outputs / "curves.png"), "--no-progress"]
     proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen = b""
     deadline = time.monotonic() + 120
-    while b"img/s" not in seen and time.monotonic() < deadline and proc.poll() is None:
-        ready, _, _ = select.select([proc.stderr], [], [], 1.0)
+    while b"epoch   1 " not in seen and time.monotonic() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
         if ready:
-            seen += os.read(proc.stderr.fileno(), 4096)
-    assert b"img/s" in seen, f"no progress bar appeared: {seen!r}"
+            seen += os.read(proc.stdout.fileno(), 4096)
+    assert b"epoch   1 " in seen, f"the first epoch did not end: {seen!r}"
+    time.sleep(0.3)  # about 15 of the 40 steps of epoch 2
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
-    err = seen + err
-    assert proc.returncode == 130, err.decode()
-    assert b"Traceback" not in err
-    assert b"resume with: python -m autograd.demo.mnist --resume" in err
+    out, err = (seen + out).decode(), err.decode()
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in err and "interrupted in epoch" in err
+    assert not (outputs / "m.json").exists()
     extra = {k: v for k, v in read_npz(checkpoint).items() if k.startswith("extra/")}
-    assert str(extra["extra/model"]) == "mlp" and int(extra["extra/epoch"]) < 50
-    trainer = mnist.build_trainer(mnist.resolve_config(mnist.make_parser().parse_args(["--resume", str(checkpoint)])))
-    trainer.load(checkpoint)  # the file is complete and fits the model
+    assert str(extra["extra/model"]) == "mlp" and int(extra["extra/epoch"]) < 3
+
+    hint = [line for line in err.splitlines() if line.startswith("resume with: ")]
+    assert len(hint) == 1, err
+    words = shlex.split(hint[0][len("resume with: ") :])
+    assert words[:3] == ["python", "-m", "autograd.demo.mnist"] and "--epochs" not in words
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path / "elsewhere"))
+    status, resumed_out, resumed_err = run(capsys, *words[3:])  # paste the hint (in this process, for speed)
+    assert status == 0 and "after 3 epochs" in resumed_out, resumed_err
+    assert resumed_err == ""  # --no-progress was repeated: no progress bars
+
+    straight = tmp_path / "straight.npz"
+    assert run(capsys, *flags, "--save", straight, "--data", mnist_dir, "--no-progress")[0] == 0
+    for key in ("extra/history/train_loss", "extra/history/train_accuracy", "extra/history/test_accuracy"):
+        np.testing.assert_array_equal(read_npz(checkpoint)[key], read_npz(straight)[key], err_msg=key)
+    a, b = arrays_of(checkpoint), arrays_of(straight)
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    metrics = json.loads((outputs / "m.json").read_text())
+    assert metrics["epochs"] == 3 and metrics["test_samples"] == 300 and metrics["train_samples"] == 2000
+    assert (outputs / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
