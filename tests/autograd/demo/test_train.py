@@ -23,15 +23,21 @@ def test_mlp_one_epoch_on_10000_samples_is_well_above_90_percent(mnist):
     assert trainer.accuracy(test_images, test_labels) > 0.92  # on the official 10,000 test images
 
 
-@pytest.mark.parametrize("name, lr, batch, steps", [("cnn", 2e-3, 32, 120), ("vit", 2e-3, 32, 150)])
-def test_cnn_and_vit_learn_in_a_few_hundred_steps(mnist, name, lr, batch, steps):
+@pytest.mark.parametrize(
+    # Measured with these seeds: the loss falls about 10x (cnn) and 4x (vit); accuracy 0.96 and 0.83.
+    "name, steps, loss_ratio, accuracy",
+    [("cnn", 300, 0.3, 0.9), ("vit", 300, 0.4, 0.7)],
+)
+def test_cnn_and_vit_learn_in_a_few_hundred_steps(mnist, name, steps, loss_ratio, accuracy):
+    batch = 32
     images, labels, test_images, test_labels = subset(mnist, batch * steps, 1000)
-    trainer = Trainer(models.build(name, seed=0), "adam", lr=lr, batch_size=batch, seed=1)
+    trainer = Trainer(models.build(name, seed=0), "adam", lr=2e-3, batch_size=batch, seed=1)
     losses = []
-    trainer.train_epoch(images, labels, on_step=lambda n, state: losses.append(state.loss_sum))
+    state = trainer.train_epoch(images, labels, on_step=lambda n, state: losses.append(state.loss_sum))
+    assert state.step == steps
     per_step = np.diff([0.0, *losses]) / batch
-    assert per_step[-20:].mean() < 0.5 * per_step[:20].mean()
-    assert trainer.accuracy(test_images, test_labels) > 0.6  # chance is 0.1
+    assert per_step[-20:].mean() < loss_ratio * per_step[:20].mean()
+    assert trainer.accuracy(test_images, test_labels) > accuracy  # chance is 0.1
 
 
 def tiny_model(seed):
