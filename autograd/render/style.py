@@ -4,15 +4,29 @@ Inputs are blue ovals, parameters amber cylinders (stored state), operations
 white rounded boxes, losses purple double octagons, collapsed blocks green
 3-D boxes. Health problems override the fill: red for NaN/inf, orange for a
 dead ReLU, grey for frozen parameters; vanishing or exploding gradients get a
-thick coloured border so the kind stays visible.
+thick coloured border (blue, magenta) so the kind stays visible.
+
+Edges that carry an addend back are coloured along a green-to-purple ramp
+(weak to strong, on a log scale) and widened with it; an edge that carries
+no gradient is thin, grey and dashed, and an addend with NaN or inf is a
+thick red edge.
 """
+
+import functools
 
 from ..node import Constant, Input
 from ..parameter import Parameter
 
-FONT = "Helvetica"
+#: Liberation Sans is installed with Debian's graphviz (and metric-compatible
+#: with Arial and Helvetica, which the list falls back to elsewhere); its line
+#: spacing keeps the underscore of a bold title off the next line, which
+#: DejaVu Sans does not. SVG output gets the same list as a CSS font-family.
+FONT = "Liberation Sans,Arial,Helvetica,sans-serif"
+#: For the legend's line swatches, which Liberation Sans lacks.
+SYMBOL_FONT = "DejaVu Sans,sans-serif"
 MUTED = "#475569"  # secondary text (op, shape)
 GRAD_TEXT = "#9f1239"  # gradient annotations
+INK = "#0f172a"  # captions
 
 KINDS = {
     "input": {"shape": "oval", "style": "filled", "fillcolor": "#dbeafe", "color": "#1d4ed8"},
@@ -29,17 +43,36 @@ HEALTH = {
     "dead_relu": {"fillcolor": "#fdba74", "color": "#c2410c"},
     "frozen": {"fillcolor": "#e5e7eb", "fontcolor": "#6b7280", "color": "#9ca3af"},
 }
-#: Borders for gradient-norm problems (the fill still tells the kind).
+#: Borders for gradient-norm problems (the fill still tells the kind); neither
+#: is the red of NaN/inf nor the orange of a dead ReLU.
 BORDERS = {
     "vanishing": {"color": "#2563eb", "penwidth": "3"},
-    "exploding": {"color": "#dc2626", "penwidth": "3"},
+    "exploding": {"color": "#c026d3", "penwidth": "3"},
+}
+#: Every health flag, worst first, with the words of the legend.
+FLAG_ORDER = ("nonfinite", "dead_relu", "exploding", "vanishing", "frozen")
+LEGEND = {
+    "nonfinite": (HEALTH["nonfinite"]["fillcolor"], "red: NaN/inf"),
+    "dead_relu": (HEALTH["dead_relu"]["color"], "orange: dead ReLU"),
+    "exploding": (BORDERS["exploding"]["color"], "magenta border: exploding gradient"),
+    "vanishing": (BORDERS["vanishing"]["color"], "blue border: vanishing gradient"),
+    "frozen": (HEALTH["frozen"]["color"], "grey: frozen"),
 }
 
 #: Cluster fills by nesting depth (outermost first), light enough for black text.
 CLUSTER_FILLS = ("#f8fafc", "#eef2f7", "#e2e8f0", "#d7dee8")
 
-#: Colour ramp for edge gradients, weak to strong.
-RAMP = ("#cbd5e1", "#93c5fd", "#a78bfa", "#f472b6", "#be123c")
+#: Colour ramp for edge addends, weak to strong (viridis from green to purple:
+#: even the weakest is a saturated colour, unlike the grey of NO_GRADIENT).
+RAMP = ("#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
+#: An edge that carries data forward but no addend back.
+NO_GRADIENT = {"style": "dashed", "color": "#cbd5e1"}
+#: An addend of exact zeros (sent, but it carries nothing: a dead ReLU's inputs).
+ZERO_EDGE = {"color": "#94a3b8", "penwidth": "1"}
+#: An addend with NaN or inf in it.
+NONFINITE_EDGE = {"color": "#dc2626", "penwidth": "3", "fontcolor": "#dc2626"}
+#: Plain data edges.
+EDGE = "#64748b"
 
 _LOSS_WORDS = ("loss", "entropy", "mse", "nll", "hinge")
 
@@ -64,8 +97,16 @@ def kind_of(node, roots=()):
 
 
 def ramp(t):
-    """Colour for t in [0, 1] interpolated along RAMP."""
-    t = min(max(float(t), 0.0), 1.0) * (len(RAMP) - 1)
+    """Colour for t in [0, 1] interpolated along RAMP (NaN counts as 0)."""
+    t = float(t)
+    if t != t:  # NaN
+        t = 0.0
+    return _ramp(round(min(max(t, 0.0), 1.0) * 256))
+
+
+@functools.cache
+def _ramp(step):
+    t = step / 256 * (len(RAMP) - 1)
     i = min(int(t), len(RAMP) - 2)
     frac = t - i
     a, b = _rgb(RAMP[i]), _rgb(RAMP[i + 1])

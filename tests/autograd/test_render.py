@@ -2,24 +2,32 @@
 
 import re
 
+import graphviz
 import numpy as np
 import pytest
 
 import nodes as nd
 from autograd import SGD, Graph, Input, Node, Parameter, draw, scope
-from autograd.render import save
-from autograd.render.style import BORDERS, HEALTH, KINDS
+from autograd.render import save, style
+from autograd.render.style import BORDERS, HEALTH, KINDS, NO_GRADIENT, NONFINITE_EDGE, RAMP, ZERO_EDGE
+from autograd.render.text import html_label, quote, shape_of
 from autograd.unbroadcast import unbroadcast
 
 NODE_LINE = re.compile(r"^\s*([nb]\d+) \[(.*)\]$")
 EDGE_LINE = re.compile(r"^\s*([nb]\d+) -> ([nb]\d+)(?: \[(.*)\])?$")
 TOOLTIP = re.compile(r'tooltip="([^"]*)"')
+GRAD_NUMBER = re.compile(rf'<font color="{style.GRAD_TEXT}"><?b?>?([^<]*)<')
 
 
 class Drawn:
-    """The nodes and edges of a DOT source, keyed by the full node name (from the tooltip)."""
+    """The nodes and edges of a DOT source, keyed by the full node name (from the tooltip).
 
-    def __init__(self, source):
+    Edges are (input, consumer, attributes) whichever way the DOT line is
+    written: a parameter drawn to the right of its consumer has its edge
+    written right to left with its arrow turned (dir=back in a forward drawing).
+    """
+
+    def __init__(self, source, flow="forward"):
         self.source = source
         self.attrs = {}  # name -> attribute text
         self.name_of = {}  # dot id -> name
@@ -35,10 +43,17 @@ class Drawn:
             m = EDGE_LINE.match(line)
             if m:
                 self.edges.append((m.group(1), m.group(2), m.group(3) or ""))
-        self.edges = [(self.name_of[a], self.name_of[b], attrs) for a, b, attrs in self.edges]
+        turned = [("dir=back" in attrs) != (flow == "backward") for _, _, attrs in self.edges]
+        self.edges = [(self.name_of[b], self.name_of[a], attrs) if t else (self.name_of[a], self.name_of[b], attrs)
+                      for (a, b, attrs), t in zip(self.edges, turned)]
 
     def label(self, name):
         return re.search(r"label=<(.*)>", self.attrs[name]).group(1)
+
+    def caption(self):
+        """The words of the graph's own label (title, summary, captions, legend)."""
+        line = next(line for line in self.source.splitlines() if line.startswith("\tlabel="))
+        return re.sub(r"<[^>]+>", " ", line)
 
     def text(self, name):
         """The label's words without the HTML markup."""
@@ -56,6 +71,19 @@ class Drawn:
         outside_label = re.sub(r"label=<.*>>", "", self.attrs[name])
         m = re.search(rf'\b{key}="?([^" ]+)"?', outside_label)
         return m.group(1) if m else None
+
+
+def edge_attr(attrs, key):
+    outside_label = re.sub(r"label=<.*>>", "", attrs)
+    m = re.search(rf'\b{key}="?([^" \]]+)"?', outside_label)
+    return m.group(1) if m else None
+
+
+def addend_shown(attrs):
+    """The addend norm written on an edge."""
+    m = GRAD_NUMBER.search(attrs)
+    assert m, f"no addend on the edge {attrs}"
+    return m.group(1)
 
 
 def small_net(seed=0):
@@ -364,3 +392,59 @@ def test_a_long_chain_draws_every_node():
     drawn = Drawn(draw(y).source)
     assert len(drawn.attrs) == 3000 * 2 + 1  # each add has a constant
     assert len(drawn.edges) == 3000 * 2
+
+
+def test_dot_quoting_of_names():
+    assert quote("n12") == "n12" and quote("0.25") == "0.25" and quote("#ffffff") == '"#ffffff"'
+    assert quote("node") == '"node"'  # a DOT keyword
+    assert quote('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c\\nd"'
+    assert quote("<<b>x</b>>") == "<<b>x</b>>"
+    x = Input(name='odd "name" \\ here', shape=(None, 2))
+    svg = graphviz.Source(draw(nd.relu(x, name="r")).source).pipe(format="svg").decode()
+    assert "odd &quot;name&quot; \\ here" in svg
+
+
+def test_a_leading_axis_of_rows_is_shown_relative_to_the_batch():
+    x = Input(name="x", shape=(None, 16, 4))
+    rows = nd.reshape(x, (-1, 4), name="rows")  # (N·16, 4)
+    pairs = nd.reshape(x, (-1, 2, 16, 4), name="pairs")  # two examples per entry: (N/2, 2, 16, 4)
+    graph = Graph(nd.relu(rows, name="r"), nd.relu(pairs, name="p"))
+    assert shape_of(rows) == (None, 4)  # before a forward pass: only that it depends on the batch
+    graph.forward({"x": np.ones((6, 16, 4))})
+    drawn = Drawn(draw(graph).source)
+    assert "(N·16, 4)" in drawn.text("rows") and "(N·16, 4)" in drawn.text("r")
+    assert "(N/2, 2, 16, 4)" in drawn.text("pairs")
+    assert "(N, 16, 4)" in drawn.text("x")
+    assert "(N·16, 4)" in drawn.edges_between("rows", "r")[0]
+
+
+def test_the_vision_transformer_rows_read_n_times_16():
+    from autograd.demo import models
+
+    model = models.build("vit", seed=0)
+    graph = Graph(model.logits)
+    graph.forward({"image": np.zeros((4, 28, 28), dtype=np.float32)}, grad=False)
+    drawn = Drawn(draw(graph, depth=0, expand=["block1"]).source)
+    assert "(N·16, 64)" in drawn.text("block1.rows")
+    assert "(N, 16, 64)" in drawn.text("block1.tokens")
+
+
+def test_edge_and_health_colours_are_distinct():
+    assert RAMP[0] != NO_GRADIENT["color"] and style.ramp(0.0) != NO_GRADIENT["color"]
+    assert ZERO_EDGE["color"] not in (NO_GRADIENT["color"], RAMP[0], NONFINITE_EDGE["color"])
+    assert BORDERS["exploding"]["color"] != HEALTH["nonfinite"]["fillcolor"]
+    assert BORDERS["exploding"]["color"] != BORDERS["vanishing"]["color"]
+    assert len({f["fillcolor"] for f in HEALTH.values()}) == len(HEALTH)
+
+
+def test_a_bold_title_with_underscores_does_not_touch_the_next_line(tmp_path):
+    image = pytest.importorskip("PIL.Image")
+    label = html_label("divide_by_zero", ["div (N, 6)"])
+    source = f'digraph {{ node [fontname="{style.FONT}" fontsize=11 shape=plaintext]; a [label={label}] }}'
+    png = tmp_path / "title.png"
+    png.write_bytes(graphviz.Source(source).pipe(format="png"))
+    grey = np.asarray(image.open(png).convert("L"))
+    inked = [bool((row < 160).any()) for row in grey]
+    bands = sum(1 for k in range(len(inked)) if inked[k] and (k == 0 or not inked[k - 1]))
+    assert bands >= 2, "the title's underscores run into the line below"
+
