@@ -8,9 +8,33 @@ longer than `depth` is folded into the box of its scope prefix of length
 the top-level clusters and folds what is inside them. Scopes listed in
 `expand` (and everything inside them) stay open whatever the depth, so one
 block of a deep model can be shown in full beside its folded neighbours.
+A scope in `expand` that no drawn node was made in is an error naming the
+scopes there are, so a typo does not go unnoticed.
 """
 
+import difflib
 from collections import defaultdict
+
+
+class UnknownName(KeyError, ValueError):
+    """A name given to draw() (a scope to expand, a node to annotate) that is not on the drawing.
+
+    Both a KeyError and a ValueError; its message lists the valid names.
+    """
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+def unknown_name_error(what, name, valid, limit=30):
+    """An UnknownName saying which names there are (the closest first)."""
+    valid = sorted(valid)
+    close = difflib.get_close_matches(str(name), valid, n=3)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    shown = ", ".join(repr(v) for v in valid[:limit])
+    if len(valid) > limit:
+        shown += f", ... ({len(valid) - limit} more)"
+    return UnknownName(f"{what} {name!r} is not on the drawing{hint} (valid: {shown or 'none'})")
 
 
 class Layout:
@@ -24,7 +48,15 @@ class Layout:
     def __init__(self, nodes, depth=None, expand=()):
         if depth is not None and depth < 0:
             raise ValueError(f"depth must be None or >= 0, got {depth}")
+        if isinstance(expand, str):
+            expand = [expand]
         expand = [tuple(e.split(".")) if isinstance(e, str) else tuple(e) for e in expand]
+        if expand:
+            scopes = {tuple(getattr(n, "scope", ()) or ()) for n in nodes}
+            prefixes = {s[:k] for s in scopes for k in range(1, len(s) + 1)}
+            for e in expand:
+                if e not in prefixes:
+                    raise unknown_name_error("expand names a scope", ".".join(e), {".".join(p) for p in prefixes})
         self.box_of = {}
         self.members = defaultdict(list)
         self.entries = defaultdict(list)

@@ -404,6 +404,19 @@ def test_dot_quoting_of_names():
     assert "odd &quot;name&quot; \\ here" in svg
 
 
+def test_an_unknown_expand_scope_is_an_error_listing_the_valid_ones():
+    graph, _ = small_net()
+    with pytest.raises(ValueError, match=r"'fcc'.*did you mean 'fc'.*valid: 'fc'") as info:
+        draw(graph, depth=0, expand=["fcc"])
+    assert isinstance(info.value, KeyError)  # as a mistyped note is
+    # Valid names still work, including a scope nested inside a folded one.
+    nested = nested_net()
+    assert "outer.inner.weight" in Drawn(draw(nested, depth=0, expand=["outer.inner"]).source).attrs
+    assert "outer.inner.weight" in Drawn(draw(nested, depth=0, expand="outer").source).attrs
+    with pytest.raises(ValueError, match=r"'outer.innr'.*'outer', 'outer.inner'"):
+        draw(nested, depth=0, expand=["outer.innr"])
+
+
 def test_a_leading_axis_of_rows_is_shown_relative_to_the_batch():
     x = Input(name="x", shape=(None, 16, 4))
     rows = nd.reshape(x, (-1, 4), name="rows")  # (N·16, 4)
