@@ -1,9 +1,11 @@
 """Turning a diagram into a file or an inline picture, with or without Graphviz's `dot`.
 
 The DOT source never needs the `dot` program; only layout does. When it is
-missing, saving writes the `.dot` source next to the requested path and
-prints one line saying how to install Graphviz, and Jupyter shows the source
-as text instead of raising.
+missing, every way out of a `Diagram` falls back to the source with one line
+(on stderr) saying how to install Graphviz, never a raw `ExecutableNotFound`
+traceback: saving and `render`/`view` write the DOT source to a file and
+return its path, `pipe` returns the source instead of the picture, and
+Jupyter shows the source as text.
 """
 
 import os
@@ -18,14 +20,77 @@ INSTALL_HINT = (
 FORMATS = ("svg", "png", "pdf")
 
 
+def _hint(written=None):
+    tail = f"; wrote the DOT source to {written}" if written else ""
+    print(f"{INSTALL_HINT}{tail}", file=sys.stderr)
+
+
 class Diagram(graphviz.Digraph):
     """A graphviz.Digraph that falls back to its DOT source when `dot` is missing."""
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+    def render(self, *args, **kwargs):
+        """graphviz's render; without `dot`, the DOT source file that render writes
+        first is all there is: its path is returned after the one-line install hint."""
         try:
-            return super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+            return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound:
-            return {"text/plain": f"{INSTALL_HINT}.\n{self.source}"}
+            written = self.filepath  # render saved the source here before calling dot
+            if not os.path.exists(written):
+                written = self.save()
+            _hint(written)
+            return written
+
+    def view(self, *args, **kwargs):
+        kwargs["view"] = True
+        return self.render(*args, **kwargs)
+
+    def pipe(self, format=None, *args, encoding=None, **kwargs):
+        """graphviz's pipe; without `dot`, the DOT source itself (str with an
+        `encoding`, else bytes) after the one-line install hint."""
+        try:
+            return super().pipe(format, *args, encoding=encoding, **kwargs)
+        except graphviz.ExecutableNotFound:
+            _hint()
+            return self.source if encoding is not None else self.source.encode(self.encoding)
+
+    def unflatten(self, *args, **kwargs):
+        try:
+            return super().unflatten(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            _hint()
+            return graphviz.Source(self.source)
+
+    # Jupyter: the pictures need `dot`; without it there is no picture (None
+    # tells IPython to skip that format) and the bundle carries the source.
+    _in_bundle = False
+
+    def _picture(self, fmt, encoding=None):
+        try:
+            return super().pipe(format=fmt, encoding=encoding)
+        except graphviz.ExecutableNotFound:
+            if not self._in_bundle:  # the bundle says it in its text instead
+                _hint()
+            return None
+
+    def _repr_image_svg_xml(self):
+        return self._picture("svg", encoding="utf-8")
+
+    def _repr_image_png(self):
+        return self._picture("png")
+
+    def _repr_image_jpeg(self):
+        return self._picture("jpeg")
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        self._in_bundle = True
+        try:
+            bundle = super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        finally:
+            self._in_bundle = False
+        pictures = {mime: data for mime, data in bundle.items() if data is not None}
+        if len(pictures) < len(bundle):
+            pictures["text/plain"] = f"{INSTALL_HINT}.\n{self.source}"
+        return pictures
 
 
 def save(diagram, path):
@@ -48,7 +113,7 @@ def save(diagram, path):
         data = graphviz.pipe("dot", fmt, source.encode("utf-8"))
     except graphviz.ExecutableNotFound:
         written = _write_source(source, stem + ".dot")
-        print(f"{INSTALL_HINT}; wrote the DOT source to {written}", file=sys.stderr)
+        _hint(written)
         return written
     directory = os.path.dirname(path)
     if directory:

@@ -8,7 +8,8 @@ import pytest
 
 import nodes as nd
 from autograd import SGD, Graph, Input, Node, Parameter, draw, scope
-from autograd.render import save, style
+from autograd.render import Diagram, save, style
+from autograd.render.output import INSTALL_HINT
 from autograd.render.style import BORDERS, HEALTH, KINDS, NO_GRADIENT, NONFINITE_EDGE, RAMP, ZERO_EDGE
 from autograd.render.text import html_label, quote, shape_of
 from autograd.unbroadcast import unbroadcast
@@ -402,6 +403,51 @@ def test_dot_quoting_of_names():
     x = Input(name='odd "name" \\ here', shape=(None, 2))
     svg = graphviz.Source(draw(nd.relu(x, name="r")).source).pipe(format="svg").decode()
     assert "odd &quot;name&quot; \\ here" in svg
+
+
+def test_every_way_out_of_a_diagram_works_without_dot(tmp_path, monkeypatch, capsys):
+    graph, _ = small_net()
+    diagram = draw(graph)
+    assert isinstance(diagram, Diagram)
+    empty = tmp_path / "empty_bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.chdir(tmp_path)
+
+    def one_hint():
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "install Graphviz" in err[0], err
+        return err[0]
+
+    written = diagram.render(outfile=str(tmp_path / "out" / "net.png"))
+    assert open(written).read().startswith("digraph") and not (tmp_path / "out" / "net.png").exists()
+    assert written in one_hint()
+    written = diagram.render(str(tmp_path / "plain"), format="svg")
+    assert open(written).read() == diagram.source
+    one_hint()
+    assert diagram.view(str(tmp_path / "viewed")) == str(tmp_path / "viewed")
+    one_hint()
+    assert diagram.pipe(format="svg") == diagram.source.encode()
+    one_hint()
+    assert diagram.pipe(format="svg", encoding="utf-8") == diagram.source
+    one_hint()
+    assert diagram._repr_image_svg_xml() is None and diagram._repr_image_png() is None
+    capsys.readouterr()
+    bundle = diagram._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"} and bundle["text/plain"].startswith(INSTALL_HINT)
+    assert capsys.readouterr().err == ""  # the bundle says it in its text
+    assert diagram._repr_mimebundle_(include=[]) == {}
+    diagram.unflatten()
+    one_hint()
+
+
+def test_with_dot_the_diagram_methods_make_pictures(tmp_path):
+    graph, _ = small_net()
+    diagram = draw(graph)
+    assert diagram.pipe(format="svg").lstrip().startswith(b"<?xml")
+    assert diagram._repr_mimebundle_()["image/svg+xml"].lstrip().startswith("<?xml")
+    out = diagram.render(outfile=str(tmp_path / "net.png"))
+    assert open(out, "rb").read(4) == b"\x89PNG"
 
 
 def test_an_unknown_expand_scope_is_an_error_listing_the_valid_ones():
