@@ -1,17 +1,34 @@
 """What the diagram says about a node's numbers: gradient summaries and health flags.
 
-Gradient norms are Frobenius norms in float64 (so a float32 sum of squares
-cannot overflow). An edge's gradient is the addend the consumer sent back to
-that input, reduced to the input's shape the way the engine reduces it before
-summing: that is what the input actually received. (The engine keeps the
-addends already reduced; an unreduced one is reduced here the same way.)
+Gradient norms are Frobenius norms, checked in float64 whenever float32
+could overflow or underflow. An edge's gradient is the addend the consumer
+sent back to that input, reduced to the input's shape the way the engine
+reduces it before summing: that is what the input actually received. (The
+engine keeps the addends already reduced; an unreduced one is reduced here
+the same way.)
+
+A drawing looks at each array once: `Stats` computes what the labels, the
+health flags and the edge widths need of an array in one pass and keeps it,
+so a gradient shared by a node and the edge into it costs one norm.
+
+Gradients are current when they come from the backward pass of the forward
+pass that computed the values on the drawing: a non-leaf node's `grad_stamp`
+is its `stamp`, and a leaf's `grad_stamp` is the stamp of one of its
+consumers. A later forward pass (even with grad=False) makes the old
+gradients stale; they are not drawn as if they were current.
 """
+
+import math
 
 import numpy as np
 
 from ..node import Leaf
 from ..parameter import Parameter
 from ..unbroadcast import unbroadcast
+
+# float32 sums of squares outside this range may have overflowed or
+# underflowed; they are recomputed in float64.
+_SAFE_LOW, _SAFE_HIGH = 1e-30, 1e30
 
 
 class Thresholds:
@@ -28,19 +45,72 @@ class Thresholds:
         self.exploding = exploding
 
 
+class Summary:
+    """Size, norm and finiteness of one array (mean and std on request)."""
+
+    __slots__ = ("array", "size", "norm", "finite", "_mean_std")
+
+    def __init__(self, a):
+        a = np.asarray(a)
+        self.array = a
+        self.size = a.size
+        self._mean_std = None
+        if a.size == 0:
+            self.norm, self.finite = 0.0, True
+            return
+        if a.dtype.kind not in "fc":
+            a = a.astype(np.float64)
+        flat = a.reshape(-1)
+        squares = float(np.dot(flat, flat)) if a.dtype.kind == "f" else float(np.vdot(flat, flat).real)
+        if a.dtype != np.float64 and not (_SAFE_LOW <= squares <= _SAFE_HIGH):
+            wide = flat.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+            squares = float(np.vdot(wide, wide).real)
+        if math.isfinite(squares):
+            self.norm, self.finite = math.sqrt(squares), True
+        elif bool(np.isfinite(flat).all()):  # finite values too large to square
+            self.norm, self.finite = math.inf, True
+        else:
+            self.norm, self.finite = (math.nan if bool(np.isnan(flat).any()) else math.inf), False
+
+    @property
+    def rms(self):
+        return self.norm / math.sqrt(self.size) if self.size else 0.0
+
+    def mean_std(self):
+        if self._mean_std is None:
+            if self.size == 0:
+                self._mean_std = (0.0, 0.0)
+            else:
+                a = self.array
+                self._mean_std = (float(np.mean(a, dtype=np.float64)), float(np.std(a, dtype=np.float64)))
+        return self._mean_std
+
+
+class Stats:
+    """Summaries of arrays, each computed once per drawing (keyed by the array's identity)."""
+
+    def __init__(self):
+        self._seen = {}
+
+    def of(self, a):
+        key = id(a)
+        hit = self._seen.get(key)
+        if hit is None or hit[0] is not a:
+            hit = self._seen[key] = (a, Summary(a))
+        return hit[1]
+
+
 def norm(a):
-    a = np.asarray(a)
-    if a.size == 0:
-        return 0.0
-    return float(np.sqrt(np.sum(np.square(a, dtype=np.float64))))
+    """The Frobenius norm of an array (NaN or inf when it holds them)."""
+    with np.errstate(all="ignore"):
+        return Summary(a).norm
 
 
 def grad_summary(g):
     """(norm, mean, std) of a gradient array."""
-    g = np.asarray(g)
-    if g.size == 0:
-        return 0.0, 0.0, 0.0
-    return norm(g), float(np.mean(g, dtype=np.float64)), float(np.std(g, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        s = Summary(g)
+        return (s.norm, *s.mean_std())
 
 
 def received_addend(consumer, index):
@@ -54,43 +124,87 @@ def received_addend(consumer, index):
     needs = consumer.needs
     if needs is not None and index < len(needs) and not needs[index]:
         return None
-    a = np.asarray(addends[index])
+    a = addends[index]
     target = consumer.inputs[index].value
-    if target is not None and a.shape != np.shape(target):
-        a = unbroadcast(a, np.shape(target))
+    if target is not None:
+        want = target.shape if isinstance(target, np.ndarray) else np.shape(target)
+        if (a.shape if isinstance(a, np.ndarray) else np.shape(a)) != want:
+            a = unbroadcast(np.asarray(a), want)
     return a
 
 
-def _nonfinite(a):
-    return a is not None and np.asarray(a).dtype.kind in "fc" and not np.all(np.isfinite(a))
+def value_is_finite(v):
+    """False when a float value holds NaN or inf (one sum, and a full check only if the sum is not finite)."""
+    if v is None:
+        return True
+    v = np.asarray(v)
+    if v.dtype.kind not in "fc" or v.size == 0:
+        return True
+    total = complex(np.add.reduce(v, axis=None))
+    if math.isfinite(total.real) and math.isfinite(total.imag):
+        return True
+    return bool(np.isfinite(v).all())
 
 
-def problems(node, thresholds, with_grads):
-    """Health flags of a node, strongest first: a list of (flag, short explanation)."""
+def problems(node, thresholds, grad=None, stats=None):
+    """Health flags of a node, strongest first: a list of (flag, short explanation).
+
+    `grad` is the node's current gradient (None when it has none, or only a
+    stale one); `stats` a `Stats` to share summaries with the rest of a drawing.
+    """
+    stats = stats or Stats()
     found = []
-    if _nonfinite(node.value):
+    if not value_is_finite(node.value):
         found.append(("nonfinite", "NaN/inf in value"))
-    elif with_grads and _nonfinite(node.grad):
+    elif grad is not None and not stats.of(grad).finite:
         found.append(("nonfinite", "NaN/inf in gradient"))
     if isinstance(node, Parameter) and node.frozen:
         found.append(("frozen", "frozen"))
     if getattr(node, "op", None) == "relu" and node.value is not None and np.size(node.value):
-        zeros = float(np.mean(node.value == 0))
+        zeros = 1.0 - np.count_nonzero(node.value) / np.size(node.value)
         if zeros >= thresholds.dead_relu:
             found.append(("dead_relu", f"dead ReLU: {zeros:.0%} zeros"))
-    if with_grads and node.grad is not None and not _nonfinite(node.grad) and np.size(node.grad):
-        rms = norm(node.grad) / np.sqrt(np.size(node.grad))
-        if rms < thresholds.vanishing:
-            found.append(("vanishing", "vanishing gradient"))
-        elif rms > thresholds.exploding:
-            found.append(("exploding", "exploding gradient"))
+    if grad is not None:
+        s = stats.of(grad)
+        if s.finite and s.size:
+            if s.rms < thresholds.vanishing:
+                found.append(("vanishing", "vanishing gradient"))
+            elif s.rms > thresholds.exploding:
+                found.append(("exploding", "exploding gradient"))
     return found
 
 
+def current_gradients(nodes):
+    """(current, stale): {node: grad} of the gradients that belong to the values
+    on the drawing, and the nodes whose gradient is from an earlier forward pass."""
+    consumer_stamps = {}
+    for n in nodes:
+        for i in n.inputs:
+            if isinstance(i, Leaf):
+                consumer_stamps.setdefault(i, []).append(n.stamp)
+    current, stale = {}, []
+    for n in nodes:
+        g = n.grad
+        if g is None:
+            continue
+        if isinstance(n, Leaf):
+            stamps = consumer_stamps.get(n)
+            fresh = stamps is None or any(n.grad_stamp is s for s in stamps)
+        else:
+            fresh = n.grad_stamp is n.stamp
+        if fresh:
+            current[n] = g
+        else:
+            stale.append(n)
+    return current, stale
+
+
 def gradients_computed(nodes):
-    """Whether any node below the roots holds a gradient from a backward pass."""
-    return any(n.grad is not None for n in nodes)
+    """Whether any node below the roots holds a gradient of the current forward pass."""
+    return bool(current_gradients(nodes)[0])
 
 
 def addends_kept(nodes):
-    return any(n.addends is not None for n in nodes if not isinstance(n, Leaf))
+    """Whether a node holds addends of the current forward pass's backward (keep_addends=True)."""
+    current, _ = current_gradients(nodes)
+    return any(n.addends is not None for n in current if not isinstance(n, Leaf))
