@@ -3,13 +3,16 @@
     python scripts/make_gallery.py            # writes img/*.png
     python scripts/make_gallery.py --svg      # also writes SVG next to each PNG
 
-Batches come from MNIST, found (or downloaded) as the demo finds it; when it
-cannot be had, from a fixed random generator, which changes the numbers on the
-drawings but not their shape.
+Batches are MNIST digits, found (or downloaded) as the demo finds them. When
+MNIST cannot be had, the script says so on stderr and draws with random
+pixels from a fixed generator instead: the drawings keep their shape, but
+their numbers are not those of digits, and their titles say "random images".
+The images in img/ are made with the real digits.
 """
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,16 +28,26 @@ REPO = Path(__file__).resolve().parent.parent
 BATCH = 32
 
 
-def digits(n=BATCH, seed=0):
-    """(images, labels): n MNIST training digits, or random pixels when MNIST is absent."""
+class Batch:
+    """A batch of images with labels, and what they are (for the titles)."""
+
+    def __init__(self, images, labels, what):
+        self.images, self.labels, self.what = images, labels, what
+
+
+def digits(n=BATCH, seed=0, download=True):
+    """n MNIST training digits; random pixels (with a warning) when MNIST cannot be had."""
     from autograd.demo.data import DataError, load_mnist
 
     try:
-        data = load_mnist()
-        return data.train_images[:n], data.train_labels[:n]
-    except (DataError, OSError):
+        data = load_mnist(download=download)
+        return Batch(data.train_images[:n], data.train_labels[:n], f"{n} MNIST digits")
+    except (DataError, OSError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"MNIST not available ({first}): drawing with random pixels instead of digits", file=sys.stderr)
         rng = np.random.default_rng(seed)
-        return rng.random((n, 28, 28), dtype=np.float32), rng.integers(0, 10, n)
+        images = rng.random((n, 28, 28), dtype=np.float32)
+        return Batch(images, rng.integers(0, 10, n), f"{n} random images (MNIST not found)")
 
 
 def classifier_graph(model, lr=0.05):
@@ -43,18 +56,18 @@ def classifier_graph(model, lr=0.05):
     return Graph(loss, rule=ag.SGD(lr))
 
 
-def after_backward(graph, images, labels):
+def after_backward(graph, batch):
     """One real training step whose addends stay on the nodes for drawing."""
-    graph.forward({"image": images, "labels": labels})
+    graph.forward({"image": batch.images, "labels": batch.labels})
     graph.backward(keep_addends=True)
 
 
 # -- the images -------------------------------------------------------------------
 def mlp(batch):
     graph = classifier_graph(models.build("mlp", seed=0))
-    yield "mlp", draw(graph, title="MLP 784-512-256-10: structure")
-    after_backward(graph, *batch)
-    yield "mlp_gradients", draw(graph, grads=True, title="MLP after one backward pass on a batch of 32 digits")
+    yield "mlp", draw(graph, title="MLP 784-512-256-10")
+    after_backward(graph, batch)
+    yield "mlp_gradients", draw(graph, grads=True, title=f"MLP after one backward pass\non a batch of {batch.what}")
 
 
 def residual_shared(batch):
@@ -76,7 +89,7 @@ def residual_shared(batch):
     graph.backward(keep_addends=True)
     yield "residual_shared", draw(
         graph, grads=True,
-        title="A residual DAG with a shared weight: shared_w sums the addends of both blocks, then updates once",
+        title="A residual DAG with a shared weight\nshared_w sums the addends of both blocks, then updates once",
     )
 
 
@@ -107,7 +120,8 @@ def backward_pass(batch):
     }
     yield "backward_pass", draw(
         graph, grads=True, values=True, notes=notes, flow="backward", edge_shapes=False,
-        title="Backward: each successor sends an addend; a node sums them into dG/df and sends its own",
+        title="The backward pass, with its numbers\n"
+              "each successor sends an addend; a node sums them into dG/df and sends its own",
     )
 
 
@@ -130,27 +144,28 @@ def health(batch):
     with np.errstate(all="ignore"):
         graph.forward({"x": rng.standard_normal((8, 6)), "labels": rng.integers(0, 3, 8)})
         graph.backward(keep_addends=True, update=False)
-    title = "Health colours: frozen (grey), dead ReLU (orange), NaN/inf (red), vanishing gradient (blue border)"
+    title = "Health colours after a backward pass\na frozen layer, a dead ReLU, a NaN, vanishing gradients"
     yield "health", draw(graph, grads=True, title=title)
 
 
 def cnn(batch):
     graph = classifier_graph(models.build("cnn", seed=0))
-    after_backward(graph, *batch)
-    yield "cnn", draw(graph, grads=True, title="CNN after one backward pass on a batch of 32 digits")
+    after_backward(graph, batch)
+    yield "cnn", draw(graph, grads=True, title=f"CNN after one backward pass\non a batch of {batch.what}")
 
 
 def vit(batch):
     graph = classifier_graph(models.build("vit", seed=0))
-    after_backward(graph, *batch)
-    yield "vit_collapsed", draw(graph, depth=0, title="Vision transformer, every block folded (depth=0)")
+    after_backward(graph, batch)
+    yield "vit_collapsed", draw(graph, depth=0, title="Vision transformer\nevery block folded (depth=0)")
     yield "vit_block", draw(
         graph, depth=0, expand=["block1"], grads=True,
-        title="Vision transformer with block1 opened (depth=0, expand=['block1']), after one backward pass",
+        title=f"Vision transformer with block1 opened (depth=0, expand=['block1'])\n"
+              f"after one backward pass on a batch of {batch.what}",
     )
 
 
-# Each maker takes a batch of digits (images, labels) and yields (file name, diagram) pairs.
+# Each maker takes a Batch and yields (file name, diagram) pairs.
 GALLERY = [mlp, residual_shared, backward_pass, health, cnn, vit]
 
 
@@ -158,8 +173,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "img"), help="folder for the images (default: img/)")
     parser.add_argument("--svg", action="store_true", help="also write SVG files")
+    parser.add_argument("--no-download", action="store_true",
+                        help="do not download MNIST when it is not found (draw with random pixels)")
     args = parser.parse_args(argv)
-    batch = digits()
+    batch = digits(download=not args.no_download)
     for make in GALLERY:
         for name, diagram in make(batch):
             for ext in ("png", "svg") if args.svg else ("png",):
