@@ -173,7 +173,7 @@ class _Builder:
     def build(self, title, rankdir, extra):
         graph_attr = {
             "rankdir": rankdir, "fontname": FONT, "fontsize": "11", "bgcolor": "white",
-            "nodesep": "0.22", "ranksep": "0.28", "labelloc": "t", "labeljust": "c", "pad": "0.15",
+            "nodesep": "0.22", "ranksep": "0.22", "labelloc": "t", "labeljust": "c", "pad": "0.15",
         }
         graph_attr.update(extra)
         d = Diagram(name="nodegrad", graph_attr=graph_attr,
@@ -209,8 +209,8 @@ class _Builder:
             if self.value_limit:
                 lines.append(f"{small}edges: the addend sent back along each; its norm as colour and width</font>")
             else:
-                lines.append(f"{small}edges: the norm of the addend sent back along each, as number, colour "
-                             "and width</font>")
+                lines.append(f"{small}edges: the norm of the addend sent back along each, as colour, width "
+                             "and number</font>")
             parts = []
             if self._range is not None:
                 low, high = self._range
@@ -296,7 +296,11 @@ class _Builder:
         else:
             what = kind if kind in ("input", "constant") else str(node.op)
             if _says(_short_name(node), what):
-                aside, lines = shape, []
+                # The shape beside a short title, below a long one (narrow nodes).
+                if len(_short_name(node)) + len(shape) <= _ASIDE_CHARS:
+                    aside, lines = shape, []
+                else:
+                    lines = [shape]
             else:
                 lines = [f"{what} {shape}"]
             if kind == "constant" and not self.value_limit and node.value is not None and node.value.size == 1:
@@ -455,6 +459,10 @@ class _Builder:
         low, high = (math.log10(min(norms)), math.log10(max(norms))) if norms else (0.0, 0.0)
         back = self.flow == "backward"
         ids = self.ids
+        fan_out, fan_in = {}, {}  # edges per item, for where a number goes
+        for src, dst, _ in edges:
+            fan_out[src] = fan_out.get(src, 0) + 1
+            fan_in[dst] = fan_in.get(dst, 0) + 1
         for (src, dst, _), edge in edges.items():
             attrs = {}
             parts = []
@@ -480,20 +488,30 @@ class _Builder:
                 else:
                     attrs.update(NO_GRADIENT)  # no gradient flows back here
             side = self._side.get(src[1]) if src[0] == "node" else None
+            if side and edge.finite:
+                # A parameter beside its only consumer: its own label already
+                # says the shape, and the addend it received is its gradient,
+                # |dG/df| on its label. (A label on a flat edge would also
+                # cost the layout a rank of its own.)
+                parts = []
             if parts:
-                # A flat edge (a parameter beside its consumer) keeps its label
-                # above it; other numbers float beside the middle of their edge
-                # without stretching the layout. Teaching graphs (values shown)
-                # have long labels: they take their room in the layout and are
+                # Numbers sit beside their edge just after it leaves the input
+                # (where the addend arrives), turned off the line, without
+                # stretching the layout; for an input used several times, at
+                # the consumer's end instead, so they do not crowd together. Teaching graphs (values shown) have
+                # long labels: they take their room in the layout and are
                 # underlined with a line to their edge, so crossing edges
                 # cannot be mixed up.
                 label = "<" + rows(parts) + ">"
-                if side or self.value_limit:
+                if side or self.value_limit or self.edge_shapes:  # shapes are too wide to sit off the line
                     attrs["label"] = label
-                    if self.value_limit:
+                    if self.value_limit:  # the underline and its line take the label's colour
                         attrs["decorate"] = "true"
-                else:
-                    attrs["xlabel"] = label
+                        attrs["fontcolor"] = NONFINITE_EDGE["color"] if not edge.finite else GRAD_TEXT
+                elif fan_out[src] <= fan_in[dst]:
+                    attrs.update(taillabel=label, labelangle="60", labeldistance="1.8")
+                else:  # a tensor used by several nodes: each number by its own consumer
+                    attrs.update(headlabel=label, labelangle="-60", labeldistance="1.8")
             # A parameter drawn to the right of its consumer needs its edge
             # written right to left (dot orders flat edges tail first).
             flip = side == "right"
@@ -566,6 +584,7 @@ def _strength(value, low, high):
 
 
 _SUFFIX = re.compile(r"_?\d+$")
+_ASIDE_CHARS = 20
 
 
 def _says(name, op):

@@ -161,18 +161,28 @@ def test_gradient_statistics_mode_shows_mean_and_std():
 
 
 def test_edge_addends_are_shown_reduced_to_the_input_shape():
+    rng = np.random.default_rng(0)
+    x = Input(name="x", shape=(None, 3))
+    shift = nd.tanh(Parameter(rng.standard_normal(3), name="p"), name="shift")  # (3,), not a leaf
+    out = nd.mul(nd.add(x, shift, name="add"), 2.0, name="out")
+    graph = Graph(out)
+    graph.forward({"x": rng.standard_normal((5, 3))})
+    graph.backward(keep_addends=True, update=False)
+    (edge,) = Drawn(draw(graph, grads=True).source).edges_between("shift", "add")
+    shown = float(addend_shown(edge))
+    # shift has one consumer, so the addend it received (summed over the batch
+    # from the (N, 3) one the add node computed) is exactly its gradient.
+    assert shown == pytest.approx(np.linalg.norm(shift.grad), rel=1e-2)
+    assert np.linalg.norm(np.broadcast_to(shift.grad, (5, 3))) != pytest.approx(shown, rel=1e-2)
+    # A parameter beside its only consumer shows the same number once, on itself.
     graph, feeds = small_net()
     graph.forward(feeds)
     graph.backward(keep_addends=True, update=False)
     drawn = Drawn(draw(graph, grads=True).source)
-    add = graph.node("fc.add")
     bias_edge = drawn.edges_between("fc.bias", "fc.add")[0]
-    shown = float(addend_shown(bias_edge))
-    # The bias has one consumer, so the addend it received (summed over the
-    # batch from the (N, 2) one the add node computed) is exactly its gradient.
+    assert "label" not in bias_edge and edge_attr(bias_edge, "penwidth") is not None
     bias = graph.parameter("fc.bias")
-    assert shown == pytest.approx(np.linalg.norm(bias.grad), rel=1e-2)
-    assert np.linalg.norm(np.broadcast_to(bias.grad, add.value.shape)) != pytest.approx(shown, rel=1e-2)
+    assert drawn.number_after("fc.bias", "|dG/df|") == pytest.approx(np.linalg.norm(bias.grad), rel=1e-2)
     # Stronger addends are drawn wider.
     widths = {}
     for s, t, attrs in drawn.edges:
