@@ -115,7 +115,7 @@ def backward_pass(batch):
 
     notes = {
         f1: [f"dG/df1 = {show(from_h1)} + {show(from_h2)}", "(sum of the addends of h1 and h2)"],
-        w: [f"updated: w <- w - {lr} dG/dw", f"{show(w_before)} -> {show(w.value)}"],
+        w: [f"updated: w ← w − {lr}·dG/dw", f"{show(w_before)} → {show(w.value)}"],
         root: ["seed dG/dG = 1 (G = sum of the root)"],
     }
     yield "backward_pass", draw(
@@ -167,6 +167,9 @@ def vit(batch):
 
 # Each maker takes a Batch and yields (file name, diagram) pairs.
 GALLERY = [mlp, residual_shared, backward_pass, health, cnn, vit]
+# The README shows most images in two columns about 450 px wide, where the
+# default 96 dpi is enough; the backward pass is shown alone at full width.
+PNG_DPI = {"backward_pass": "150"}
 
 
 def main(argv=None):
@@ -180,7 +183,11 @@ def main(argv=None):
     for make in GALLERY:
         for name, diagram in make(batch):
             for ext in ("png", "svg") if args.svg else ("png",):
-                print("wrote", save(diagram, os.path.join(args.out, f"{name}.{ext}")))
+                picture = diagram
+                if ext == "png" and name in PNG_DPI:
+                    picture = diagram.copy()
+                    picture.graph_attr["dpi"] = PNG_DPI[name]
+                print("wrote", save(picture, os.path.join(args.out, f"{name}.{ext}")))
 
 
 if __name__ == "__main__":
