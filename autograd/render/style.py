@@ -34,7 +34,7 @@ KINDS = {
     "constant": {"shape": "oval", "style": "filled,dashed", "fillcolor": "#f1f5f9", "color": "#94a3b8"},
     "op": {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff", "color": "#334155"},
     "loss": {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#ede9fe", "color": "#6d28d9"},
-    "block": {"shape": "box3d", "style": "filled", "fillcolor": "#d1fae5", "color": "#047857"},
+    "block": {"shape": "box3d", "style": "filled", "fillcolor": "#d1fae5", "color": "#047857", "margin": "0.12,0.09"},
 }
 
 #: Fill colours (and a font colour) for health problems, strongest first.
