@@ -50,12 +50,29 @@ def test_fewer_digits_than_cells_shows_them_all():
     assert plots.grid_indices(labels, predicted, 72).tolist() == [0, 1, 2, 3, 4]
 
 
-def test_pictures_are_written(tmp_path):
+def test_pictures_are_written(tmp_path, monkeypatch):
+    figures = []
+    real_pyplot = plots._pyplot
+    close = real_pyplot().close
+
+    def keeping_figures():  # pyplot whose close() keeps the figure for the test to inspect
+        plt = real_pyplot()
+        monkeypatch.setattr(plt, "close", figures.append)
+        return plt
+
+    monkeypatch.setattr(plots, "_pyplot", keeping_figures)
     labels, predicted = predictions_with_mistakes_at([0, 1, 40])
     images = np.random.default_rng(1).random((len(labels), 28, 28), dtype=np.float32)
     shown = plots.plot_predictions(images, labels, predicted, tmp_path / "grid.png", columns=4, rows=2, mistakes=2)
-    assert shown.tolist() == [0, 1, 2, 3, 4, 5, 6, 40]
     assert (tmp_path / "grid.png").read_bytes()[:8] == PNG
+    (grid,) = figures
+    titles = [axis.get_title() for axis in grid.axes if axis.images]  # the cells with a digit, row by row
+    expected = [0, 1, 2, 3, 4, 5, 6, 40]
+    assert titles == [f"{(i + 1) % 10} ({i % 10})" if i in (0, 1, 40) else f"{i % 10}" for i in expected]
+    assert shown.tolist() == expected
+
     history = History(train_loss=[0.5, 0.3], train_accuracy=[0.8, 0.9], test_accuracy=[0.85, 0.91], seconds=[1, 1])
     plots.plot_curves(history, tmp_path / "curves.svg", title="two epochs")
     assert "<svg" in (tmp_path / "curves.svg").read_text()
+    for figure in figures:
+        close(figure)
