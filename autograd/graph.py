@@ -220,7 +220,7 @@ class Graph:
                             continue
                         if a.shape != inp.value.shape:
                             a = _reduced(a, inp, need, node)
-                        if a.dtype != inp.value.dtype:
+                        if a.dtype is not inp.value.dtype and a.dtype != inp.value.dtype:  # `is`: the cheap usual case
                             raise BackwardError(
                                 f"{describe(node)} sent a {a.dtype} addend to '{inp.name}', whose value is "
                                 f"{inp.value.dtype}: a backward must keep its inputs' dtypes"
