@@ -2,6 +2,7 @@
 
     python -m benchmarks.bench                  # every row
     python -m benchmarks.bench --only mlp chain # some rows
+    python -m benchmarks.bench --default-malloc # glibc's allocator as it comes
 
 Timings on a shared machine are noisy: read the ratios, which compare
 implementations measured in the same run, interleaved.
@@ -11,6 +12,8 @@ import argparse
 import importlib
 import sys
 import time
+
+from . import settings
 
 ROWS = ("mlp", "chain", "cnn", "vit")
 
@@ -28,14 +31,19 @@ def _format_row(row):
         cells.append(f"torch {row['torch'] * scale:9.3f} {unit} (nodegrad/torch {ours / row['torch']:4.2f})")
     if "per_node_us" in row:
         cells.append(f"overhead {row['per_node_us']:.2f} us/node")
+    if "torch_per_node_us" in row:
+        cells.append(f"(torch autograd: {row['torch_per_node_us']:.2f} us/node)")
     return "  ".join(cells)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=ROWS, default=list(ROWS))
+    parser.add_argument("--default-malloc", action="store_true",
+                        help="leave glibc's allocator settings alone (see autograd.allocator)")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}; rows: {', '.join(args.only)}", flush=True)
+    print(settings.configure(args.default_malloc), flush=True)
     for name in args.only:
         module = importlib.import_module(f"benchmarks.{name}")
         start = time.perf_counter()

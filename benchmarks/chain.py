@@ -1,5 +1,9 @@
 """Fixed cost per node: a chain of 60 elementwise nodes on 64x64 float32,
-forward plus backward, against raw numpy doing the same arithmetic."""
+forward plus backward, against raw numpy doing the same arithmetic.
+
+PyTorch's autograd, when installed, is measured the same way (its chain with
+autograd against the same arithmetic without), in a process of its own.
+"""
 
 import time
 
@@ -7,6 +11,8 @@ import numpy as np
 
 import autograd as ag
 import nodes as nd
+
+from . import isolated
 
 LENGTH, SHAPE, FACTOR = 60, (64, 64), 1.01
 
@@ -17,10 +23,23 @@ def build_chain():
     h = x * w  # one parameter so that backward runs through the chain
     for _ in range(LENGTH - 1):
         h = h * FACTOR
-    return ag.Graph(nd.sum(h) if hasattr(nd, "sum") else h, rule=ag.SGD(0.0)), x
+    return ag.Graph(nd.sum(h), rule=ag.SGD(0.0)), x
 
 
-def run(steps=2000, seed=0):
+def _best_per_step(functions, steps, rounds):
+    """The best round's seconds per call of each function, the functions interleaved round by round."""
+    times = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, fn in functions.items():
+            fn()
+            start = time.perf_counter()
+            for _ in range(steps):
+                fn()
+            times[name].append((time.perf_counter() - start) / steps)
+    return {name: min(t) for name, t in times.items()}
+
+
+def run(steps=1000, rounds=8, seed=0):
     data = np.random.default_rng(seed).random(SHAPE, dtype=np.float32)
     graph, x = build_chain()
     w = np.ones(SHAPE, np.float32)
@@ -38,14 +57,39 @@ def run(steps=2000, seed=0):
         graph.forward({x: data})
         graph.backward()
 
-    times = {}
-    for name, fn in (("numpy", raw), ("nodegrad", engine), ("numpy2", raw), ("nodegrad2", engine)):
-        fn()
-        start = time.perf_counter()
-        for _ in range(steps):
-            fn()
-        times[name] = (time.perf_counter() - start) / steps
-    ours = min(times["nodegrad"], times["nodegrad2"])
-    theirs = min(times["numpy"], times["numpy2"])
-    return {"name": f"chain of {LENGTH} nodes, 64x64", "nodegrad": ours, "numpy": theirs,
-            "per_node_us": (ours - theirs) / LENGTH * 1e6}
+    best = _best_per_step({"numpy": raw, "nodegrad": engine}, steps, rounds)
+    ours, theirs = best["nodegrad"], best["numpy"]
+    row = {"name": f"chain of {LENGTH} nodes, 64x64", "nodegrad": ours, "numpy": theirs,
+           "per_node_us": (ours - theirs) / LENGTH * 1e6}
+    torch = isolated.torch_seconds("chain", steps=steps, rounds=rounds, seed=seed)
+    if torch is not None:
+        row["torch"] = torch["autograd"]
+        row["torch_per_node_us"] = (torch["autograd"] - torch["raw"]) / LENGTH * 1e6
+    return row
+
+
+def torch_seconds(steps, rounds, seed):
+    """PyTorch's chain with autograd and without (seconds per step); run in a process of its own."""
+    import torch
+
+    data = torch.from_numpy(np.random.default_rng(seed).random(SHAPE, dtype=np.float32))
+    w = torch.ones(SHAPE, requires_grad=True)
+
+    def raw():
+        with torch.no_grad():
+            h = data * w
+            for _ in range(LENGTH - 1):
+                h = h * FACTOR
+            g = torch.ones(SHAPE)
+            for _ in range(LENGTH - 1):
+                g = g * FACTOR
+            return g * data
+
+    def autograd():
+        h = data * w
+        for _ in range(LENGTH - 1):
+            h = h * FACTOR
+        h.sum().backward()
+        w.grad = None
+
+    return _best_per_step({"raw": raw, "autograd": autograd}, steps, rounds)

@@ -30,6 +30,8 @@ from numpy.lib.stride_tricks import as_strided
 import autograd as ag
 import nodes as nd
 
+from . import isolated, settings
+
 BATCH, LR = 64, 0.05
 
 
@@ -259,25 +261,28 @@ def run(epochs=1, samples=60000, seed=0):
     nodegrad and the hand-written numpy model train side by side, one batch
     each in turn (the order alternating), so that both see the same machine
     load: on a shared machine that makes their ratio far steadier than
-    timing whole epochs one after the other. PyTorch runs its epoch alone
-    (its thread pool and numpy's BLAS threads slow each other down when
-    interleaved). Returns one row in the format of `benchmarks.bench`: name,
+    timing whole epochs one after the other. PyTorch runs its epochs in a
+    process of its own (see benchmarks.isolated). Returns one row in the format of `benchmarks.bench`: name,
     and seconds per epoch under "nodegrad", "numpy" and "torch" (None
     without PyTorch).
     """
     x, y = fake_mnist(samples, seed)
     weights = initial_weights(seed)
-    best = {"numpy": float("inf"), "nodegrad": float("inf"), "torch": float("inf")}
+    best = {"numpy": float("inf"), "nodegrad": float("inf")}
     for _ in range(epochs):
         for name, seconds in _interleaved_epoch(x, y, weights).items():
             best[name] = min(best[name], seconds)
-        step = torch_stepper(x, y, weights)
-        if step is not None:
-            _warm_up(step, samples)
-            best["torch"] = min(best["torch"], _epoch_seconds(step, samples))
-    best = {k: (None if v == float("inf") else v) for k, v in best.items()}
+    best["torch"] = isolated.torch_seconds("cnn", samples=samples, epochs=epochs, seed=seed)
     name = f"CNN LeNet-like, {samples} samples/epoch"
     return [{"name": name, "nodegrad": best["nodegrad"], "numpy": best["numpy"], "torch": best["torch"]}]
+
+
+def torch_seconds(samples, epochs, seed):
+    """PyTorch's best epoch; run by `isolated.torch_seconds` in a process of its own."""
+    x, y = fake_mnist(samples, seed)
+    step = torch_stepper(x, y, initial_weights(seed))
+    _warm_up(step, samples)
+    return min(_epoch_seconds(step, samples) for _ in range(epochs))
 
 
 def _interleaved_epoch(x, y, weights):
@@ -313,7 +318,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=60000)
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--default-malloc", action="store_true", help="leave glibc's allocator settings alone")
     args = parser.parse_args(argv)
+    print(settings.configure(args.default_malloc))
     for row in run(epochs=args.epochs, samples=args.samples):
         print(f"{row['name']}: seconds per epoch")
         for impl in ("nodegrad", "numpy", "torch"):

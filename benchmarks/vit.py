@@ -6,9 +6,10 @@ Model: 16 patches of 7x7 -> Linear 49->64 -> learned positions -> 2 pre-norm
 blocks (4 heads, MLP 64-128-64, GELU) -> mean over tokens -> Linear 64->10;
 softmax cross-entropy, Adam lr 1e-3, batch 64, float32, on random
 MNIST-shaped data. All implementations start from the same weights. Each
-epoch is cut into slices run by every implementation in turn, so that all
-of them see the same machine load; an implementation's epoch time is the sum
-of its slices, and the best epoch of each is reported.
+epoch is cut into slices run by nodegrad and numpy in turn, so that both
+see the same machine load; an implementation's epoch time is the sum of its
+slices, and the best epoch of each is reported. PyTorch trains in a process
+of its own (see benchmarks.isolated).
 """
 
 import argparse
@@ -19,6 +20,7 @@ import numpy as np
 import autograd as ag
 import nodes as nd
 
+from . import isolated, settings
 from .vit_numpy import NumpyViT
 from .vit_torch import torch_trainer
 
@@ -83,9 +85,6 @@ def run(epochs=1, samples=60000, seed=0):
         "numpy": numpy_trainer(NumpyViT(start_weights, blocks=DEPTH, heads=HEADS, lr=LR)),
         "nodegrad": nodegrad_train,
     }
-    torch_train = torch_trainer(start_weights, blocks=DEPTH, heads=HEADS, lr=LR, batch=BATCH)
-    if torch_train is not None:
-        trainers["torch"] = torch_train
     # Slice boundaries on whole batches, so every slice trains the same batches as in one pass.
     bounds = np.linspace(0, samples // BATCH, SLICES + 1).astype(int) * BATCH
     best = {}
@@ -99,17 +98,27 @@ def run(epochs=1, samples=60000, seed=0):
         "name": f"ViT 2x(4 heads, 64) 16 patches, {samples} samples",
         "nodegrad": best["nodegrad"],
         "numpy": best["numpy"],
-        "torch": best.get("torch"),
+        "torch": isolated.torch_seconds("vit", samples=samples, epochs=epochs, seed=seed),
         "nodes": len(graph.nodes),
     }
     return [row]
+
+
+def torch_seconds(samples, epochs, seed):
+    """PyTorch's best epoch from the same start weights; run by `isolated.torch_seconds` in a process of its own."""
+    x, y = fake_mnist(samples, seed)
+    graph, _ = nodegrad_trainer(seed)
+    train = torch_trainer(initial_parameters(graph), blocks=DEPTH, heads=HEADS, lr=LR, batch=BATCH)
+    return min(train(x, y) for _ in range(epochs))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--samples", type=int, default=60000)
+    parser.add_argument("--default-malloc", action="store_true", help="leave glibc's allocator settings alone")
     args = parser.parse_args(argv)
+    print(settings.configure(args.default_malloc))
     for row in run(epochs=args.epochs, samples=args.samples):
         line = f"{row['name']}: nodegrad {row['nodegrad']:.2f} s, numpy {row['numpy']:.2f} s"
         if row["torch"] is not None:
