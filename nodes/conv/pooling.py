@@ -59,16 +59,30 @@ class MaxPooling(Pooling):
         return f
 
     def _forward_tiled(self, x):
-        # The maximum of the kh*kw strided slices (faster here than a
-        # reshape and max over window axes); which slice held it is found in
-        # backward, so inference pays for the maximum only.
-        slices = self._slices(x)
-        f = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
-        for s in slices[2:]:
-            np.maximum(f, s, out=f)
-        if self.keep:
-            self.x, self.f = x, f
+        if not self.keep:  # inference: the maximum of the kh*kw strided slices, nothing kept
+            slices = self._slices(x)
+            f = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
+            for s in slices[2:]:
+                np.maximum(f, s, out=f)
+            return f
+        # Training: one transposing copy puts the window offsets first,
+        # (kh*kw, N, Ho, Wo, C), so the maximum here and the comparisons in
+        # backward run on contiguous blocks. On NHWC slices every numpy loop
+        # runs over only C contiguous values, which made the backward about
+        # twice as slow (LeNet sizes, 8 and 16 channels).
+        blocks = self._offsets_first(x)
+        f = np.maximum(blocks[0], blocks[1]) if len(blocks) > 1 else blocks[0].copy()
+        for block in blocks[2:]:
+            np.maximum(f, block, out=f)
+        self.blocks, self.f, self.in_shape = blocks, f, x.shape
         return f
+
+    def _offsets_first(self, x):
+        """x (N, H, W, C) as a contiguous (kh*kw, N, Ho, Wo, C): block k holds kernel offset k of every window."""
+        (kh, kw), (ho, wo) = self.geometry.kernel, self.geometry.out_hw(x.shape[1], x.shape[2])
+        n, c = x.shape[0], x.shape[3]
+        tiles = x[:, : ho * kh, : wo * kw].reshape(n, ho, kh, wo, kw, c)  # rows and columns no window covers dropped
+        return np.ascontiguousarray(tiles.transpose(2, 4, 0, 1, 3, 5)).reshape(kh * kw, n, ho, wo, c)
 
     def backward(self, g):
         if self.tiled:
@@ -83,18 +97,22 @@ class MaxPooling(Pooling):
         return (unpad(geometry, col2im(geometry, cols, self.padded_shape)),)
 
     def _backward_tiled(self, g):
-        x, f = self.x, self.f
-        kh, kw = self.geometry.kernel
-        ho, wo = f.shape[1:3]
-        covered = x.shape[1] == ho * kh and x.shape[2] == wo * kw
-        gx = np.empty_like(x) if covered else np.zeros_like(x)
+        blocks, f, (n, h, w, c) = self.blocks, self.f, self.in_shape
+        (kh, kw), (ho, wo) = self.geometry.kernel, f.shape[1:3]
+        covered = h == ho * kh and w == wo * kw
+        gx = np.empty(self.in_shape, dtype=g.dtype) if covered else np.zeros(self.in_shape, dtype=g.dtype)
+        windows = gx[:, : ho * kh, : wo * kw].reshape(n, ho, kh, wo, kw, c)  # a view: writes land in gx
         # Offsets in row-major order; `left` is g where no earlier offset
         # held the maximum, so each window's g goes to its first maximum.
         left = g.copy()
-        pieces = self._slices(gx)
-        for k, (s, piece) in enumerate(zip(self._slices(x), pieces, strict=True)):
-            np.multiply(left, s == f, out=piece)
-            if k + 1 < len(pieces):
+        hit = np.empty(f.shape, dtype=bool)
+        piece = np.empty_like(g)
+        for k, block in enumerate(blocks):
+            np.equal(block, f, out=hit)
+            np.multiply(left, hit, out=piece)
+            a, b = divmod(k, kw)
+            windows[:, :, a, :, b, :] = piece
+            if k + 1 < len(blocks):
                 left -= piece
         return gx
 
