@@ -45,6 +45,7 @@ class Graph:
         self.detect_anomaly = False
         self._check_unique_names()
         self._pass = None  # the stamp of the last forward pass with gradients
+        self._addends_kept = False  # whether the last backward kept addends on the nodes
         self._plan_version = None
         self._seed_cache = {}
 
@@ -188,10 +189,12 @@ class Graph:
         stamp, self._pass = self._pass, None
         if self._plan_version != GradientFlags.version:
             self._plan()
+        clear_addends, self._addends_kept = self._addends_kept, keep_addends  # clear only what a pass kept
         for node in self._active:
             if not (accumulate and isinstance(node, Parameter)):
                 node.grad = None
-            node.addends = None
+            if clear_addends:
+                node.addends = None
         owned = set()  # nodes whose gradient array the engine allocated itself
         self._seed_roots(seed, owned)
         rule, lr = self.rule, self.rule.lr
@@ -218,9 +221,10 @@ class Graph:
                     for inp, a, need in zip(node.inputs, addends, node.needs):
                         if a is None or not need:
                             continue
-                        if a.shape != inp.value.shape:
+                        value = inp.value
+                        if a.shape != value.shape:
                             a = _reduced(a, inp, need, node)
-                        if a.dtype is not inp.value.dtype and a.dtype != inp.value.dtype:  # `is`: the cheap usual case
+                        if a.dtype is not value.dtype and a.dtype != value.dtype:  # `is`: the cheap usual case
                             raise BackwardError(
                                 f"{describe(node)} sent a {a.dtype} addend to '{inp.name}', whose value is "
                                 f"{inp.value.dtype}: a backward must keep its inputs' dtypes"

@@ -31,6 +31,9 @@ def unbroadcast(addend, shape):
     """
     addend = np.asarray(addend)
     extra = addend.ndim - len(shape)
+    if extra == 1 and addend.ndim == 2 and addend.shape[1:] == shape and addend.flags.c_contiguous \
+            and addend.dtype.kind == "f":
+        return _ones(addend.shape[0], addend.dtype) @ addend  # the bias of a row batch: the common case
     if extra < 0:
         raise ShapeError(f"addend of shape {addend.shape} has fewer axes than {shape}")
     if extra:

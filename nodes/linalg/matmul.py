@@ -45,6 +45,8 @@ class MatMul(Node):
     def backward(self, g):
         a, b = self.a, self.b
         ga = gb = None
+        if a.ndim == 2 and b.ndim == 2:  # the common case, without the general path's checks
+            return (g @ b.T if self.needs[0] else None), (a.T @ g if self.needs[1] else None)
         if a.ndim == 1 or b.ndim == 1:
             a2 = a[None, :] if a.ndim == 1 else a
             b2 = b[:, None] if b.ndim == 1 else b
