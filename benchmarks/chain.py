@@ -12,7 +12,7 @@ import numpy as np
 import autograd as ag
 import nodes as nd
 
-from . import isolated
+from . import timing
 
 LENGTH, SHAPE, FACTOR = 60, (64, 64), 1.01
 
@@ -61,7 +61,7 @@ def run(steps=1000, rounds=8, seed=0):
     ours, theirs = best["nodegrad"], best["numpy"]
     row = {"name": f"chain of {LENGTH} nodes, 64x64", "nodegrad": ours, "numpy": theirs,
            "per_node_us": (ours - theirs) / LENGTH * 1e6}
-    torch = isolated.torch_seconds("chain", steps=steps, rounds=rounds, seed=seed)
+    torch = timing.torch_result("chain", "torch_seconds", steps=steps, rounds=rounds, seed=seed)
     if torch is not None:
         row["torch"] = torch["autograd"]
         row["torch_per_node_us"] = (torch["autograd"] - torch["raw"]) / LENGTH * 1e6

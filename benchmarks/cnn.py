@@ -9,8 +9,10 @@ The hand-written numpy version uses the same algorithms as nodegrad's nodes
 (NHWC layout; im2col by slice copies for one channel and by a strided-window
 copy for eight, with a ones column so that one matmul adds the bias and one
 gives the weight and bias gradients; the input gradient as one matmul and
-one shifted add per kernel offset into a channels-first buffer; max pooling as the maximum of strided slices, its
-gradient sent to each window's first maximum) with no graph machinery.
+one shifted add per kernel offset into a channels-first buffer; max pooling
+as the maximum of the four window offsets, copied first into contiguous
+blocks, its gradient sent to each window's first maximum) with no graph
+machinery.
 PyTorch (CPU, NCHW, its own kernels) is timed when it is installed; it is
 not a dependency of nodegrad.
 
@@ -22,7 +24,6 @@ threads the scheduler has put aside. Compare ratios from one run.
 """
 
 import argparse
-import time
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -30,7 +31,7 @@ from numpy.lib.stride_tricks import as_strided
 import autograd as ag
 import nodes as nd
 
-from . import isolated, settings
+from . import settings, timing
 
 BATCH, LR = 64, 0.05
 
@@ -53,10 +54,6 @@ def initial_weights(seed=0):
         "w2": he((3, 3, 8, 16), 72), "b2": np.zeros(16, np.float32),
         "w3": he((784, 10), 784), "b3": np.zeros(10, np.float32),
     }
-
-
-def batches(samples):
-    return [(i, min(i + BATCH, samples)) for i in range(0, samples, BATCH)]
 
 
 # -- nodegrad -----------------------------------------------------------------
@@ -156,21 +153,26 @@ class NumpyCNN:
 
     @staticmethod
     def max_pool(z):
-        """2x2 stride-2 max pooling as the maximum of the four strided slices."""
-        out = np.maximum(z[:, 0::2, 0::2], z[:, 0::2, 1::2])
-        np.maximum(out, z[:, 1::2, 0::2], out=out)
-        np.maximum(out, z[:, 1::2, 1::2], out=out)
-        return out
+        """2x2 stride-2 max pooling: one transposing copy puts the four window offsets first
+        (contiguous blocks), then the maximum of the four blocks. Returns the maximum and the blocks."""
+        n, h, w, c = z.shape
+        blocks = np.ascontiguousarray(z.reshape(n, h // 2, 2, w // 2, 2, c).transpose(2, 4, 0, 1, 3, 5))
+        blocks = blocks.reshape(4, n, h // 2, w // 2, c)
+        out = np.maximum(blocks[0], blocks[1])
+        np.maximum(out, blocks[2], out=out)
+        np.maximum(out, blocks[3], out=out)
+        return out, blocks
 
     @staticmethod
-    def unpool(g, z, out):
-        """g sent to the first maximum (row-major) of each 2x2 window of z."""
-        gz = np.empty(z.shape, np.float32)
+    def unpool(g, blocks, out, shape):
+        """g sent to the first maximum (row-major) of each 2x2 window."""
+        n, h, w, c = shape
+        gz = np.empty(shape, np.float32)
+        windows = gz.reshape(n, h // 2, 2, w // 2, 2, c)
         left = g.copy()
         for k in range(4):
-            a, b = divmod(k, 2)
-            piece = gz[:, a::2, b::2]
-            np.multiply(left, z[:, a::2, b::2] == out, out=piece)
+            piece = left * (blocks[k] == out)
+            windows[:, :, k // 2, :, k % 2, :] = piece
             if k < 3:
                 left -= piece
         return gz
@@ -181,12 +183,12 @@ class NumpyCNN:
         # forward
         cols1 = self.cols_one_channel(self.pad(x))
         z1 = (cols1 @ np.concatenate([p["w1"].reshape(9, 8), p["b1"][None]])).reshape(n, 28, 28, 8)
-        m1 = self.max_pool(z1)
+        m1, blocks1 = self.max_pool(z1)
         a1 = np.maximum(m1, 0)
         xp2 = self.pad(a1)
         cols2 = self.cols_windows(xp2)
         z2 = (cols2 @ np.concatenate([p["w2"].reshape(72, 16), p["b2"][None]])).reshape(n, 14, 14, 16)
-        m2 = self.max_pool(z2)
+        m2, blocks2 = self.max_pool(z2)
         a2 = np.maximum(m2, 0)
         f = a2.reshape(n, 784)
         logits = f @ p["w3"] + p["b3"]
@@ -202,11 +204,11 @@ class NumpyCNN:
         ones = self.ones
         g = {"w3": f.T @ d, "b3": ones(n) @ d}
         da2 = (d @ p["w3"].T).reshape(a2.shape) * (a2 > 0)
-        dz2 = self.unpool(da2, z2, m2).reshape(-1, 16)
+        dz2 = self.unpool(da2, blocks2, m2, z2.shape).reshape(-1, 16)
         gwb = cols2.T @ dz2  # weights' and bias's gradients in one matmul
         g["w2"], g["b2"] = gwb[:72].reshape(3, 3, 8, 16), gwb[72]
         da1 = self.input_gradient(dz2.reshape(z2.shape), p["w2"].reshape(72, 16), a1.shape) * (a1 > 0)
-        dz1 = self.unpool(da1, z1, m1).reshape(-1, 8)
+        dz1 = self.unpool(da1, blocks1, m1, z1.shape).reshape(-1, 8)
         gwb = cols1.T @ dz1
         g["w1"], g["b1"] = gwb[:9].reshape(3, 3, 1, 8), gwb[9]
         for k, grad in g.items():
@@ -220,13 +222,12 @@ def numpy_stepper(x, y, weights):
 
 
 # -- PyTorch (optional) -----------------------------------------------------
-def torch_stepper(x, y, weights):
-    """The same model in PyTorch (CPU, NCHW) as a step function, or None when torch is not installed."""
-    try:
-        import torch
-    except ImportError:
-        return None
+def torch_stepper(x, y, seed):
+    """The same model in PyTorch (CPU, NCHW) as a step function (PyTorch must be installed)."""
+    import torch
     from torch import nn
+
+    weights = initial_weights(seed)
 
     model = nn.Sequential(
         nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
@@ -255,63 +256,24 @@ def torch_stepper(x, y, weights):
     return step
 
 
-def run(epochs=1, samples=60000, seed=0):
-    """Seconds per epoch of each implementation: the best of `epochs` epochs.
+def data(samples, seed):
+    return fake_mnist(samples, seed)
 
-    nodegrad and the hand-written numpy model train side by side, one batch
-    each in turn (the order alternating), so that both see the same machine
-    load: on a shared machine that makes their ratio far steadier than
-    timing whole epochs one after the other. PyTorch runs its epochs in a
-    process of its own (see benchmarks.isolated). Returns one row in the format of `benchmarks.bench`: name,
-    and seconds per epoch under "nodegrad", "numpy" and "torch" (None
-    without PyTorch).
-    """
-    x, y = fake_mnist(samples, seed)
+
+def steppers(x, y, seed):
+    """nodegrad and the hand-written numpy model as step(i, j) functions training on samples i..j."""
     weights = initial_weights(seed)
-    best = {"numpy": float("inf"), "nodegrad": float("inf")}
-    for _ in range(epochs):
-        for name, seconds in _interleaved_epoch(x, y, weights).items():
-            best[name] = min(best[name], seconds)
-    best["torch"] = isolated.torch_seconds("cnn", samples=samples, epochs=epochs, seed=seed)
-    name = f"CNN LeNet-like, {samples} samples/epoch"
-    return [{"name": name, "nodegrad": best["nodegrad"], "numpy": best["numpy"], "torch": best["torch"]}]
+    return {"numpy": numpy_stepper(x, y, weights), "nodegrad": nodegrad_stepper(x, y, weights)}
 
 
-def torch_seconds(samples, epochs, seed):
-    """PyTorch's best epoch; run by `isolated.torch_seconds` in a process of its own."""
-    x, y = fake_mnist(samples, seed)
-    step = torch_stepper(x, y, initial_weights(seed))
-    _warm_up(step, samples)
-    return min(_epoch_seconds(step, samples) for _ in range(epochs))
+def run(epochs=1, samples=60000, seed=0):
+    """Seconds per epoch of each implementation, the best of `epochs` (see benchmarks.timing).
 
-
-def _interleaved_epoch(x, y, weights):
-    steppers = {"numpy": numpy_stepper(x, y, weights), "nodegrad": nodegrad_stepper(x, y, weights)}
-    for step in steppers.values():
-        _warm_up(step, len(x))
-    names = list(steppers)
-    spent = dict.fromkeys(names, 0.0)
-    for b, (i, j) in enumerate(batches(len(x))):
-        for name in names if b % 2 else names[::-1]:
-            start = time.perf_counter()
-            loss = steppers[name](i, j)
-            spent[name] += time.perf_counter() - start
-            assert np.isfinite(loss), f"{name} diverged"
-    return spent
-
-
-def _warm_up(step, samples, steps=3):
-    """A few untimed steps: first-call costs (allocations, caches, kernel set-up) stay out of the timing."""
-    for i, j in batches(samples)[:steps]:
-        step(i, j)
-
-
-def _epoch_seconds(step, samples):
-    start = time.perf_counter()
-    for i, j in batches(samples):
-        loss = step(i, j)
-    assert np.isfinite(loss)
-    return time.perf_counter() - start
+    Returns one row in the format of `benchmarks.bench`: name, and seconds
+    per epoch under "nodegrad", "numpy" and "torch" (None without PyTorch).
+    """
+    best = timing.best_epochs("cnn", samples, epochs, seed)
+    return [{"name": f"CNN LeNet-like, {samples} samples/epoch", **best}]
 
 
 def main(argv=None):

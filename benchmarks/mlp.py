@@ -1,14 +1,12 @@
 """MLP 784-256-10 (ReLU, softmax cross-entropy, SGD lr 0.1, batch 64, float32):
-one epoch with nodegrad next to the same model hand-written in numpy."""
-
-import time
+one epoch with nodegrad next to the same model hand-written in numpy (and PyTorch)."""
 
 import numpy as np
 
 import autograd as ag
 import nodes as nd
 
-from . import isolated
+from . import timing
 
 BATCH, LR = 64, 0.1
 
@@ -48,20 +46,22 @@ def nodegrad_stepper(weights):
 def numpy_stepper(weights):
     """The same model and update written out by hand, as a one-batch step function."""
     w1, b1, w2, b2 = (w.copy() for w in weights)
-    ones = np.ones(BATCH, np.float32)
-    rows = np.arange(BATCH)
+    ones, rows = np.ones(BATCH, np.float32), np.arange(BATCH)
 
     def step(xb, yb):
-        nonlocal w1, b1, w2, b2  # updated in place by -=
+        nonlocal w1, b1, w2, b2, ones, rows  # weights updated in place by -=; ones and rows follow the batch size
+        n = len(xb)
+        if n != len(rows):
+            ones, rows = np.ones(n, np.float32), np.arange(n)
         h = np.maximum(xb @ w1 + b1, 0)
         z = h @ w2 + b2
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         total = e.sum(axis=1, keepdims=True)
-        loss = (np.log(total[:, 0]).sum() - z[rows, yb].sum()) / BATCH  # the loss a training loop reports
+        loss = (np.log(total[:, 0]).sum() - z[rows, yb].sum()) / n  # the loss a training loop reports
         p = e / total
         p[rows, yb] -= 1
-        dz = p / BATCH
+        dz = p / n
         dw2, db2 = h.T @ dz, ones @ dz
         dh = (dz @ w2.T) * (h > 0)
         dw1, db1 = xb.T @ dh, ones @ dh
@@ -74,29 +74,22 @@ def numpy_stepper(weights):
     return step
 
 
-def interleaved_epoch(x, y, weights):
-    """Seconds of one epoch of each implementation, trained side by side one batch each in turn.
-
-    Both see the same machine load (the order alternates every batch), which
-    makes their ratio far steadier than timing whole epochs one after the other.
-    """
-    steppers = {"numpy": numpy_stepper(weights), "nodegrad": nodegrad_stepper(weights)}
-    names = list(steppers)
-    spent = dict.fromkeys(names, 0.0)
-    for b, i in enumerate(range(0, len(x) - BATCH + 1, BATCH)):
-        xb, yb = x[i : i + BATCH], y[i : i + BATCH]
-        for name in names if b % 2 else names[::-1]:
-            start = time.perf_counter()
-            loss = steppers[name](xb, yb)
-            spent[name] += time.perf_counter() - start
-    assert np.isfinite(loss)
-    return spent
+def data(samples, seed):
+    return fake_mnist(samples, seed)
 
 
-def torch_epoch(x, y, weights):
+def steppers(x, y, seed):
+    """The two implementations as step(i, j) functions training on samples i..j."""
+    weights = initial_weights(seed)
+    steps = {"numpy": numpy_stepper(weights), "nodegrad": nodegrad_stepper(weights)}
+    return {name: (lambda i, j, step=step: step(x[i:j], y[i:j])) for name, step in steps.items()}
+
+
+def torch_stepper(x, y, seed):
     """The same model in PyTorch (CPU), the idiomatic way: nn.Linear, cross_entropy, optim.SGD."""
     import torch
 
+    weights = initial_weights(seed)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
     with torch.no_grad():
         for layer, w, b in ((model[0], *weights[:2]), (model[2], *weights[2:])):
@@ -104,28 +97,16 @@ def torch_epoch(x, y, weights):
             layer.bias.copy_(torch.from_numpy(b))
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-    start = time.perf_counter()
-    for i in range(0, len(x) - BATCH + 1, BATCH):
-        loss = torch.nn.functional.cross_entropy(model(tx[i : i + BATCH]), ty[i : i + BATCH])
+
+    def step(i, j):
+        loss = torch.nn.functional.cross_entropy(model(tx[i:j]), ty[i:j])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    return time.perf_counter() - start
+
+    return step
 
 
-def torch_seconds(samples, repeats, seed):
-    """PyTorch's best epoch; run by `isolated.torch_seconds` in a process of its own."""
-    x, y = fake_mnist(samples, seed)
-    weights = initial_weights(seed)
-    return min(torch_epoch(x, y, weights) for _ in range(repeats))
-
-
-def run(samples=60000, repeats=5, seed=0):
-    x, y = fake_mnist(samples, seed)
-    weights = initial_weights(seed)
-    best = {"nodegrad": float("inf"), "numpy": float("inf")}
-    for _ in range(repeats):
-        for name, seconds in interleaved_epoch(x, y, weights).items():
-            best[name] = min(best[name], seconds)
-    best["torch"] = isolated.torch_seconds("mlp", samples=samples, repeats=repeats, seed=seed)
-    return {"name": "MLP 784-256-10, 1 epoch", **best}
+def run(samples=60000, epochs=5, seed=0):
+    """The best of `epochs` epochs of each implementation (see benchmarks.timing)."""
+    return {"name": "MLP 784-256-10, 1 epoch", **timing.best_epochs("mlp", samples, epochs, seed)}

@@ -5,27 +5,22 @@
 Model: 16 patches of 7x7 -> Linear 49->64 -> learned positions -> 2 pre-norm
 blocks (4 heads, MLP 64-128-64, GELU) -> mean over tokens -> Linear 64->10;
 softmax cross-entropy, Adam lr 1e-3, batch 64, float32, on random
-MNIST-shaped data. All implementations start from the same weights. Each
-epoch is cut into slices run by nodegrad and numpy in turn, so that both
-see the same machine load; an implementation's epoch time is the sum of its
-slices, and the best epoch of each is reported. PyTorch trains in a process
-of its own (see benchmarks.isolated).
+MNIST-shaped data. All implementations start from the same weights and take
+turns on the same batches (see benchmarks.timing).
 """
 
 import argparse
-import time
 
 import numpy as np
 
 import autograd as ag
 import nodes as nd
 
-from . import isolated, settings
+from . import settings, timing
 from .vit_numpy import NumpyViT
-from .vit_torch import torch_trainer
+from .vit_torch import torch_stepper as torch_model
 
 BATCH, LR, DIM, DEPTH, HEADS, HIDDEN = 64, 1e-3, 64, 2, 4, 128
-SLICES = 20  # interleaved pieces of an epoch
 
 
 def fake_mnist(samples, seed=0):
@@ -48,68 +43,39 @@ def initial_parameters(graph):
     return {p.name.split(".", 1)[1]: p.value.copy() for p in graph.parameters}
 
 
-def nodegrad_trainer(seed=0):
-    """(graph, train) where train(x, y) runs batches of x, y and returns the seconds taken."""
+def data(samples, seed):
+    return fake_mnist(samples, seed)
+
+
+def steppers(x, y, seed):
+    """nodegrad and the hand-written numpy model, from the same weights, as step(i, j) functions."""
     graph, images, labels = nodegrad_model(seed)
+    model = NumpyViT(initial_parameters(graph), blocks=DEPTH, heads=HEADS, lr=LR)
 
-    def train(x, y):
-        start = time.perf_counter()
-        for i in range(0, len(x) - BATCH + 1, BATCH):
-            graph.forward({images: x[i : i + BATCH], labels: y[i : i + BATCH]})
-            graph.backward()
-        return time.perf_counter() - start
+    def nodegrad_step(i, j):
+        graph.forward({images: x[i:j], labels: y[i:j]})
+        graph.backward()
 
-    return graph, train
+    return {"numpy": lambda i, j: model.train_step(x[i:j], y[i:j]), "nodegrad": nodegrad_step}
 
 
-def numpy_trainer(model):
-    def train(x, y):
-        start = time.perf_counter()
-        for i in range(0, len(x) - BATCH + 1, BATCH):
-            model.train_step(x[i : i + BATCH], y[i : i + BATCH])
-        return time.perf_counter() - start
+def torch_stepper(x, y, seed):
+    """The same model in PyTorch from the same weights, as a step(i, j) function."""
+    import torch
 
-    return train
+    step = torch_model(initial_parameters(nodegrad_model(seed)[0]), blocks=DEPTH, heads=HEADS, lr=LR)
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+    return lambda i, j: step(tx[i:j], ty[i:j])
 
 
 def run(epochs=1, samples=60000, seed=0):
-    """Time `epochs` epochs of each implementation; one row (a list of one dict) with the best epochs.
+    """Time `epochs` epochs of each implementation (see benchmarks.timing); one row with the best epochs.
 
     The row has the seconds per epoch under "nodegrad", "numpy" and "torch"
     (None without PyTorch).
     """
-    x, y = fake_mnist(samples, seed)
-    graph, nodegrad_train = nodegrad_trainer(seed)
-    start_weights = initial_parameters(graph)
-    trainers = {
-        "numpy": numpy_trainer(NumpyViT(start_weights, blocks=DEPTH, heads=HEADS, lr=LR)),
-        "nodegrad": nodegrad_train,
-    }
-    # Slice boundaries on whole batches, so every slice trains the same batches as in one pass.
-    bounds = np.linspace(0, samples // BATCH, SLICES + 1).astype(int) * BATCH
-    best = {}
-    for _ in range(epochs):
-        spent = dict.fromkeys(trainers, 0.0)
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
-            for name, train in trainers.items():
-                spent[name] += train(x[lo:hi], y[lo:hi])
-        best = {name: min(t, best.get(name, t)) for name, t in spent.items()}
-    row = {
-        "name": f"ViT 2x(4 heads, 64) 16 patches, {samples} samples",
-        "nodegrad": best["nodegrad"],
-        "numpy": best["numpy"],
-        "torch": isolated.torch_seconds("vit", samples=samples, epochs=epochs, seed=seed),
-        "nodes": len(graph.nodes),
-    }
-    return [row]
-
-
-def torch_seconds(samples, epochs, seed):
-    """PyTorch's best epoch from the same start weights; run by `isolated.torch_seconds` in a process of its own."""
-    x, y = fake_mnist(samples, seed)
-    graph, _ = nodegrad_trainer(seed)
-    train = torch_trainer(initial_parameters(graph), blocks=DEPTH, heads=HEADS, lr=LR, batch=BATCH)
-    return min(train(x, y) for _ in range(epochs))
+    best = timing.best_epochs("vit", samples, epochs, seed)
+    return [{"name": f"ViT 2x(4 heads, 64) 16 patches, {samples} samples", **best}]
 
 
 def main(argv=None):
