@@ -45,7 +45,6 @@ class Graph:
         self.detect_anomaly = False
         self._check_unique_names()
         self._pass = None  # the stamp of the last forward pass with gradients
-        self._addends_kept = False  # whether the last backward kept addends on the nodes
         self._plan_version = None
         self._seed_cache = {}
 
@@ -189,12 +188,10 @@ class Graph:
         stamp, self._pass = self._pass, None
         if self._plan_version != GradientFlags.version:
             self._plan()
-        clear_addends, self._addends_kept = self._addends_kept, keep_addends  # clear only what a pass kept
         for node in self._active:
             if not (accumulate and isinstance(node, Parameter)):
                 node.grad = None
-            if clear_addends:
-                node.addends = None
+            node.addends = None
         owned = set()  # nodes whose gradient array the engine allocated itself
         self._seed_roots(seed, owned)
         rule, lr = self.rule, self.rule.lr
