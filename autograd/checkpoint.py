@@ -8,33 +8,18 @@ whole file against the graph before it changes anything, and writing goes to
 a temporary file that replaces the old one only when complete.
 """
 
-import os
-import tempfile
 import zipfile
 
 import numpy as np
 
 from .errors import CheckpointError
+from .files import atomic_write
 
 
 def atomic_savez(path, arrays):
     """Write `arrays` to `path` as .npz so that a crash leaves the old file intact."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a saved model is an ordinary file
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path, prefix=".tmp-") as f:
+        np.savez(f, **arrays)
 
 
 def read_npz(path):

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write
+from autograd.files import atomic_write
+
 from .idx import IdxError, read_idx
 
 ENV_VAR = "NODEGRAD_DATA"

@@ -28,10 +28,10 @@ import time
 import numpy as np
 
 from autograd.errors import CheckpointError
+from autograd.files import atomic_write
 
 from . import data as mnist_data
 from . import models
-from .files import atomic_write
 from .metrics import confusion_matrix, format_confusion
 from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 

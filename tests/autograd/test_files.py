@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from autograd.demo.files import atomic_write
+from autograd.files import atomic_write
 
 
 @pytest.fixture
