@@ -19,6 +19,32 @@ def column_mean(a):
     return (_ones(a.shape[0], a.dtype) @ a) * a.dtype.type(1.0 / a.shape[0])
 
 
+class _ChannelRows:
+    """x (..., C) seen as a 2-D array whose rows hold k whole pixels: (M / k, k C).
+
+    numpy broadcasts a per-channel vector over an (M, C) array one row of C
+    values at a time; with few channels (16 in the demo's CNN) that is one
+    inner-loop call per 16 numbers, about 2.3 times slower than the same
+    arithmetic on rows of a whole image line (k = W pixels) with the vector
+    tiled k times. Statistics come back per channel by averaging the k groups.
+    """
+
+    def __init__(self, shape):
+        self.channels = shape[-1]
+        self.k = shape[-2] if len(shape) == 4 else 1
+
+    def view(self, a):
+        return a.reshape(-1, self.k * self.channels)
+
+    def tiled(self, v):
+        return np.tile(v, self.k) if self.k > 1 else v
+
+    def mean(self, a2):
+        """Per-channel mean over all pixels of a viewed array."""
+        means = column_mean(a2)
+        return means.reshape(self.k, self.channels).mean(axis=0) if self.k > 1 else means
+
+
 class BatchNormalization(Node):
     """Normalise each channel (last axis) with statistics over all other axes, then scale and shift.
 
@@ -69,42 +95,42 @@ class BatchNormalization(Node):
     def forward(self, x, gamma, beta):
         if self.buffers is None:
             self._make_buffers(gamma.shape, gamma.dtype)
-        channels = x.shape[-1]
-        x2 = x.reshape(-1, channels)
+        rows = _ChannelRows(x.shape)
+        x2 = rows.view(x)
         running_mean, running_var = self.buffers["running_mean"], self.buffers["running_var"]
         if self.training:
-            mean = column_mean(x2)
-            centred = x2 - mean
-            var = column_mean(centred * centred)
-            rows = x2.shape[0]
+            mean = rows.mean(x2)
+            centred = x2 - rows.tiled(mean)
+            var = rows.mean(centred * centred)
+            count = x.size // x.shape[-1]
             m = self.momentum
             running_mean *= 1 - m
             running_mean += m * mean
             running_var *= 1 - m
-            running_var += (m * rows / max(rows - 1, 1)) * var
+            running_var += (m * count / max(count - 1, 1)) * var
         else:
             mean = running_mean.astype(x.dtype, copy=False)
             var = running_var.astype(x.dtype, copy=False)
-            centred = x2 - mean
+            centred = x2 - rows.tiled(mean)
         inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))
-        xh = centred * inv_std
+        xh = centred * rows.tiled(inv_std)
         if self.keep:
-            self.xh, self.inv_std, self.gamma, self.batch_stats = xh, inv_std, gamma, self.training
-        return (xh * gamma + beta).reshape(x.shape)
+            self.rows, self.xh, self.inv_std, self.gamma = rows, xh, inv_std, gamma
+            self.batch_stats = self.training
+        return (xh * rows.tiled(gamma) + rows.tiled(beta)).reshape(x.shape)
 
     def backward(self, g):
-        channels = g.shape[-1]
-        g2 = g.reshape(-1, channels)
-        xh = self.xh
+        rows, xh = self.rows, self.xh
+        g2 = rows.view(g)
         gx = None
         if self.needs[0]:
-            d = g2 * self.gamma
+            d = g2 * rows.tiled(self.gamma)
             if self.batch_stats:
-                gx = d - column_mean(d)
-                gx -= xh * column_mean(d * xh)
-                gx *= self.inv_std
+                gx = d - rows.tiled(rows.mean(d))
+                gx -= xh * rows.tiled(rows.mean(d * xh))
+                gx *= rows.tiled(self.inv_std)
             else:
-                gx = d * self.inv_std
+                gx = d * rows.tiled(self.inv_std)
             gx = gx.reshape(g.shape)
         g_gamma = (g2 * xh).reshape(g.shape) if self.needs[1] else None
         return gx, g_gamma, g
