@@ -22,10 +22,15 @@ GRID = IMAGE // PATCH
 TOKENS = GRID * GRID
 
 
+def row_mean(x):
+    """Mean over the last axis, keeping it (size 1): a matrix-vector product, faster than x.mean(axis=-1)."""
+    return (x @ np.full(x.shape[-1], 1.0 / x.shape[-1], dtype=x.dtype))[..., None]
+
+
 def layer_norm(x, gamma, beta):
     """Forward over the last axis; returns the output and what backward needs."""
-    centred = x - x.mean(axis=-1, keepdims=True)
-    var = np.mean(centred * centred, axis=-1, keepdims=True)
+    centred = x - row_mean(x)
+    var = row_mean(centred * centred)
     inv_std = 1 / np.sqrt(var + var.dtype.type(LN_EPS))  # a numpy scalar keeps float32
     xh = centred * inv_std
     return xh * gamma + beta, (xh, inv_std, gamma)
@@ -34,8 +39,8 @@ def layer_norm(x, gamma, beta):
 def layer_norm_backward(g, saved, ones):
     xh, inv_std, gamma = saved
     d = g * gamma
-    dx = d - d.mean(axis=-1, keepdims=True)
-    dx -= xh * np.mean(d * xh, axis=-1, keepdims=True)
+    dx = d - row_mean(d)
+    dx -= xh * row_mean(d * xh)
     dx *= inv_std
     return dx, ones @ (g * xh), ones @ g
 

@@ -49,25 +49,42 @@ class LayerNormalization(Node):
         return x
 
     def forward(self, x, gamma, beta):
-        axes = tuple(range(x.ndim - self.count, x.ndim))
-        centred = x - x.mean(axis=axes, keepdims=True)
-        var = np.mean(centred * centred, axis=axes, keepdims=True)
+        # On rows (one per sample, its m trailing elements): row means as a
+        # matrix-vector product are about five times faster than x.mean(axis).
+        x2 = x.reshape(-1, gamma.size)
+        centred = x2 - _row_mean(x2)
+        var = _row_mean(centred * centred)
         inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))  # a numpy scalar keeps float32
         xh = centred * inv_std
         if self.keep:
-            self.xh, self.inv_std, self.gamma, self.axes = xh, inv_std, gamma, axes
-        return xh * gamma + beta
+            self.xh, self.inv_std, self.gamma = xh, inv_std, gamma.reshape(-1)
+        return (xh * gamma.reshape(-1) + beta.reshape(-1)).reshape(x.shape)
 
     def backward(self, g):
         xh = self.xh
+        g2 = g.reshape(xh.shape)
         gx = None
         if self.needs[0]:
-            d = g * self.gamma
-            gx = d - d.mean(axis=self.axes, keepdims=True)
-            gx -= xh * np.mean(d * xh, axis=self.axes, keepdims=True)
+            d = g2 * self.gamma
+            gx = d - _row_mean(d)
+            gx -= xh * _row_mean(d * xh)
             gx *= self.inv_std
-        g_gamma = g * xh if self.needs[1] else None
+            gx = gx.reshape(g.shape)
+        g_gamma = (g2 * xh).reshape(g.shape) if self.needs[1] else None
         return gx, g_gamma, g
+
+
+_means_cache = {}
+
+
+def _row_mean(a):
+    """The mean of each row of the 2-D array `a`, as a column (rows, 1): a BLAS product with 1/m."""
+    key = (a.shape[1], a.dtype)
+    weights = _means_cache.get(key)
+    if weights is None:
+        weights = _means_cache[key] = np.full(a.shape[1], 1.0 / a.shape[1], dtype=a.dtype)
+        weights.flags.writeable = False
+    return (a @ weights)[:, None]
 
 
 def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):
