@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install nodegrad, with the extras named in $1 (e.g. "demo" or "test,notebooks"),
 # into the virtual environment .venv of this checkout, plus Debian's graphviz
-# package for the `dot` binary that renders diagrams.
+# package for the `dot` binary that renders diagrams, and the diagrams' fonts.
 #
 # Why a virtual environment: Debian's own python3 refuses `pip install` outside
 # one (PEP 668), and an environment of the checkout's own never replaces what
@@ -29,8 +29,14 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
 
-if ! command -v dot >/dev/null 2>&1; then
-    apt_install graphviz
+# The diagrams' fonts come with graphviz only as "recommended" packages,
+# which minimal systems skip: ask for them by name.
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation2)
+fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
 fi
 
 if [ ! -x "$venv/bin/python" ]; then
