@@ -9,7 +9,8 @@ much as the code. Here they take turns:
 - PyTorch, when installed, trains in a worker process of its own (its
   thread pool, spinning after each operation, and numpy's BLAS threads slow
   each other down when they share a process), on the same batches, and
-  takes its turn after every slice of the epoch.
+  takes its turn after every slice of the epoch, with a short pause at each
+  change of turn so that the other side's threads have stopped spinning.
 
 Each implementation's epoch time is the sum of its turns; a row reports the
 best epoch of each. A benchmark module provides `data(samples, seed)`,
@@ -28,6 +29,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 BATCH = 64
 SLICES = 10  # PyTorch's turns per epoch
 WARM_UP_STEPS = 3  # untimed first steps: allocations, caches and kernel set-up stay out of the timing
+#: Seconds to wait between turns. Idle BLAS and OpenMP threads keep spinning for
+#: up to about 0.1 s after their last call; without the pause whoever went first
+#: after a change of turn paid for the other's spinning threads. After the pause
+#: each side trains one untimed step before its turn: the first step after a
+#: pause took about 3 ms instead of 0.5 (MLP), a cost of pausing, not of the code.
+SETTLE = 0.25
 
 
 def batches(lo, hi, batch=BATCH):
@@ -55,6 +62,7 @@ for i, j in batches(0, len(x))[:settings["warm_up"]]:
 print("ready", flush=True)
 for line in sys.stdin:
     lo, hi = map(int, line.split())
+    step(*batches(lo, hi)[0])  # untimed: the turn starts warm (see SETTLE)
     start = time.perf_counter()
     for i, j in batches(lo, hi):
         step(i, j)
@@ -112,9 +120,14 @@ def best_epochs(module, samples, epochs, seed):
                 spent["torch"] = 0.0
             bounds = [round(samples * k / SLICES / BATCH) * BATCH for k in range(SLICES)] + [samples]
             for lo, hi in zip(bounds[:-1], bounds[1:]):
+                if worker is not None:  # untimed: after the other side's turn, each starts warm (see SETTLE)
+                    for step in steppers.values():
+                        step(*batches(lo, hi)[0])
                 _side_by_side(steppers, batches(lo, hi), spent)
                 if worker is not None:
+                    time.sleep(SETTLE)
                     spent["torch"] += worker.train(lo, hi)
+                    time.sleep(SETTLE)
             best = {name: min(t, best.get(name, t)) for name, t in spent.items()}
     finally:
         if worker is not None:
