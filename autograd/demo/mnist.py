@@ -208,6 +208,7 @@ def resolve_config(args):
     """
     check_output_paths(args)
     saved, done = {}, 0
+    begun = 0
     if args.resume:
         if not os.path.exists(args.resume):
             raise UsageError(f"checkpoint {args.resume} does not exist")
@@ -216,6 +217,7 @@ def resolve_config(args):
         run = read_run(args.resume)
         check_resume(args, run)
         saved, done = {**run.config, "model": run.model}, run.epoch
+        begun = done + (1 if run.step else 0)  # a checkpoint from inside an epoch plans at least that epoch
     model = args.model or saved.get("model") or "mlp"
     if args.hidden and model != "mlp":
         raise UsageError(f"--hidden sets the widths of the mlp, not of the {model}")
@@ -229,7 +231,7 @@ def resolve_config(args):
     if args.epochs is not None:
         config["epochs"] = done + args.epochs
     elif args.resume:
-        config["epochs"] = int(saved.get("epochs", done))
+        config["epochs"] = int(saved.get("epochs", begun))
     if config["hidden"] is not None:
         config["hidden"] = list(config["hidden"])
     return config

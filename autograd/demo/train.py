@@ -238,6 +238,9 @@ def read_checkpoint(path):
     missing = [key for key in REQUIRED_ENTRIES if key not in extra]
     if missing:
         raise CheckpointMismatch(f"{path} is an incomplete checkpoint of this demo: it lacks {', '.join(missing)}")
+    epoch = np.asarray(extra["epoch"])
+    if epoch.ndim or epoch.dtype.kind not in "iu" or int(epoch) < 0:
+        raise CheckpointMismatch(f"{path} is a damaged checkpoint: its epoch entry is {epoch.dtype} {epoch!r}")
     return extra
 
 
@@ -269,12 +272,6 @@ def read_run(path):
         model=str(extra["model"]), config=_json_entry(path, extra, "config"), epoch=int(extra["epoch"]),
         step=int(state.get("step", 0)),
     )
-
-
-def checkpoint_config(path):
-    """The model name and the run configuration stored in a demo checkpoint."""
-    run = read_run(path)
-    return run.model, run.config
 
 
 # -- stopping on Ctrl-C ---------------------------------------------------------

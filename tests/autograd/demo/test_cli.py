@@ -126,6 +126,7 @@ def rewritten(source, dest, drop=(), **replace):
         (("extra/history/test_accuracy",), {}, "it lacks history/test_accuracy"),
         ((), {"config": "{not json"}, "its config entry is not valid JSON"),
         ((), {"epoch_state": "[1, 2]"}, "its epoch_state entry is not a JSON object"),
+        ((), {"epoch": "one"}, "its epoch entry is"),
     ],
 )
 def test_a_damaged_checkpoint_gives_one_line_naming_the_file(capsys, tmp_path, drop, replace, message):
@@ -135,6 +136,19 @@ def test_a_damaged_checkpoint_gives_one_line_naming_the_file(capsys, tmp_path, d
     status, out, err = run(capsys, "--resume", bad, "--test-limit", 100)
     assert status == 1 and f"{bad} " in err and message in err, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_checkpoint_without_planned_epochs_from_inside_an_epoch_finishes_that_epoch(capsys, tmp_path):
+    # Checkpoints of older runs (or of fit(config=None)) lack the planned total of epochs.
+    good = tmp_path / "good.npz"
+    assert run(capsys, *SMALL, "--epochs", "1", "--save", good)[0] == 0
+    config = {k: v for k, v in json.loads(str(read_npz(good)["extra/config"])).items() if k != "epochs"}
+    state = json.loads(str(read_npz(good)["extra/epoch_state"]) or "{}") or {}
+    inside = rewritten(good, tmp_path / "inside.npz", config=json.dumps(config),
+                       epoch_state=json.dumps({**state, "step": 3}))
+    assert mnist.resolve_config(mnist.make_parser().parse_args(["--resume", str(inside)]))["epochs"] == 2
+    boundary = rewritten(good, tmp_path / "boundary.npz", config=json.dumps(config))
+    assert mnist.resolve_config(mnist.make_parser().parse_args(["--resume", str(boundary)]))["epochs"] == 1
 
 
 def test_resume_refuses_flags_that_cannot_apply(capsys, tmp_path):
