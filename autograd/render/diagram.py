@@ -350,7 +350,7 @@ class _Builder:
         for flag in FLAG_ORDER:
             if flag in first:
                 n, why = first[flag]
-                flags.append((flag, f"{_BOX_WORDS.get(flag, why)} in {_short_name_in(n, key)}"))
+                flags.append((flag, f"{_BOX_WORDS.get(flag, why)} in {_short_name(n, key)}"))
         if params and all(p.frozen for p in params):
             flags.append(("frozen", "frozen"))
         self.flags_seen.update(f for f, _ in flags)
@@ -592,15 +592,10 @@ def _says(name, op):
     return name == op or _SUFFIX.sub("", name) == op
 
 
-def _short_name(node):
-    """The name without the cluster prefix that the surrounding box already shows."""
-    prefix = ".".join(getattr(node, "scope", ()) or ())
+def _short_name(node, key=None):
+    """The name without the prefix of scope `key` (default: the node's own scope), which the
+    surrounding box already shows."""
+    prefix = ".".join(getattr(node, "scope", ()) or () if key is None else key)
     if prefix and node.name.startswith(prefix + "."):
         return node.name[len(prefix) + 1:]
     return node.name
-
-
-def _short_name_in(node, key):
-    """A member's name inside the folded box `key`."""
-    prefix = ".".join(key)
-    return node.name[len(prefix) + 1:] if node.name.startswith(prefix + ".") else node.name

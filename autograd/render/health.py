@@ -67,8 +67,10 @@ class Summary:
             squares = float(np.vdot(wide, wide).real)
         if math.isfinite(squares):
             self.norm, self.finite = math.sqrt(squares), True
-        elif bool(np.isfinite(flat).all()):  # finite values too large to square
-            self.norm, self.finite = math.inf, True
+        elif bool(np.isfinite(flat).all()):  # finite values too large to square: scale them first
+            scale = float(np.max(np.abs(flat)))
+            scaled = (flat / scale).astype(np.float64)
+            self.norm, self.finite = scale * math.sqrt(float(np.vdot(scaled, scaled).real)), True
         else:
             self.norm, self.finite = (math.nan if bool(np.isnan(flat).any()) else math.inf), False
 
@@ -104,13 +106,6 @@ def norm(a):
     """The Frobenius norm of an array (NaN or inf when it holds them)."""
     with np.errstate(all="ignore"):
         return Summary(a).norm
-
-
-def grad_summary(g):
-    """(norm, mean, std) of a gradient array."""
-    with np.errstate(all="ignore"):
-        s = Summary(g)
-        return (s.norm, *s.mean_std())
 
 
 def received_addend(consumer, index):
@@ -197,14 +192,3 @@ def current_gradients(nodes):
         else:
             stale.append(n)
     return current, stale
-
-
-def gradients_computed(nodes):
-    """Whether any node below the roots holds a gradient of the current forward pass."""
-    return bool(current_gradients(nodes)[0])
-
-
-def addends_kept(nodes):
-    """Whether a node holds addends of the current forward pass's backward (keep_addends=True)."""
-    current, _ = current_gradients(nodes)
-    return any(n.addends is not None for n in current if not isinstance(n, Leaf))

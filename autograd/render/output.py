@@ -40,9 +40,10 @@ class Diagram(graphviz.Digraph):
             _hint(written)
             return written
 
-    def view(self, *args, **kwargs):
-        kwargs["view"] = True
-        return self.render(*args, **kwargs)
+    def view(self, filename=None, directory=None, cleanup=False, quiet=False, quiet_view=False):
+        """graphviz's view (render, then open the file); without `dot`, as `render`."""
+        return self.render(filename=filename, directory=directory, view=True, cleanup=cleanup, quiet=quiet,
+                           quiet_view=quiet_view)
 
     def pipe(self, format=None, *args, encoding=None, **kwargs):
         """graphviz's pipe; without `dot`, the DOT source itself (str with an

@@ -139,14 +139,17 @@ def rows(parts):
     return f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{cells}</table>'
 
 
-def html_lines(lines, colour=MUTED, size=10):
-    """Several lines of one colour as an HTML label body (without the outer <>)."""
-    return rows([f'<font point-size="{size}" color="{colour}">{escape(t)}</font>' for t in lines])
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def escape(text):
-    """Text made safe inside a Graphviz HTML label."""
-    return html.escape(str(text), quote=False)
+    """Text made safe inside a Graphviz HTML label, shown as it is.
+
+    Control characters (line breaks included) become spaces: Graphviz's XML
+    parser refuses them. A backslash is followed by a zero-width space, so that
+    Graphviz does not read `\\N`, `\\G`... in a name as its own placeholders.
+    """
+    return _CONTROL.sub(" ", html.escape(str(text), quote=False)).replace("\\", "\\\u200b")
 
 
 

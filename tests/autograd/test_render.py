@@ -452,7 +452,9 @@ def test_norms_of_arrays_that_overflow_or_underflow_float32():
     assert health.norm(tiny) == pytest.approx(2e-25, rel=1e-6)
     assert np.isnan(health.norm(np.array([1.0, np.nan]))) and health.norm(np.array([1.0, -np.inf])) == np.inf
     with np.errstate(all="ignore"):
-        assert not health.Summary(np.array([np.inf])).finite and health.Summary(np.full(2, 1e200)).finite
+        assert not health.Summary(np.array([np.inf])).finite
+        huge = health.Summary(np.full(2, 1e200))  # finite, but its squares overflow even float64
+        assert huge.finite and huge.norm == pytest.approx(np.sqrt(2) * 1e200)
 
 
 # -- stale gradients -----------------------------------------------------------
@@ -782,3 +784,22 @@ def test_a_bold_title_with_underscores_does_not_touch_the_next_line(tmp_path):
     bands = sum(1 for k in range(len(inked)) if inked[k] and (k == 0 or not inked[k - 1]))
     assert bands >= 2, "the title's underscores run into the line below"
 
+
+
+def test_names_with_control_characters_and_backslashes_are_drawn_as_they_are(tmp_path):
+    x = Input("a\\Nb\nc\x01d", shape=(2,))  # \N would be Graphviz's node-name placeholder
+    svg = open(save(draw(nd.sum(x * 2.0)), tmp_path / "names.svg"), encoding="utf-8").read()
+    assert "a\\\u200bNb c d" in svg
+
+
+def test_view_takes_graphviz_s_positional_arguments(tmp_path, monkeypatch):
+    seen = {}
+
+    def render(self, filename=None, directory=None, view=False, cleanup=False, **kwargs):
+        seen.update(filename=filename, directory=directory, view=view, cleanup=cleanup)
+        return filename
+
+    monkeypatch.setattr(graphviz.Digraph, "render", render)
+    diagram = draw(nd.sum(Input("x", shape=(2,)) * 2.0))
+    diagram.view(str(tmp_path / "v"), None, True)
+    assert seen == {"filename": str(tmp_path / "v"), "directory": None, "view": True, "cleanup": True}
