@@ -1,5 +1,7 @@
 """Layer normalisation over the trailing axes, with a learned scale and shift."""
 
+import functools
+
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
@@ -74,17 +76,16 @@ class LayerNormalization(Node):
         return gx, g_gamma, g
 
 
-_means_cache = {}
+@functools.lru_cache(maxsize=16)
+def _mean_weights(m, dtype):
+    weights = np.full(m, 1.0 / m, dtype=dtype)
+    weights.flags.writeable = False
+    return weights
 
 
 def _row_mean(a):
     """The mean of each row of the 2-D array `a`, as a column (rows, 1): a BLAS product with 1/m."""
-    key = (a.shape[1], a.dtype)
-    weights = _means_cache.get(key)
-    if weights is None:
-        weights = _means_cache[key] = np.full(a.shape[1], 1.0 / a.shape[1], dtype=a.dtype)
-        weights.flags.writeable = False
-    return (a @ weights)[:, None]
+    return (a @ _mean_weights(a.shape[1], a.dtype))[:, None]
 
 
 def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):
