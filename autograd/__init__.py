@@ -1,9 +1,13 @@
 """nodegrad's engine: tensor-valued nodes, graphs, parameters, gradient checks.
 
+The engine stands alone: it imports neither the node library (`nodes`) nor
+graphviz. `autograd.draw` loads the renderer (and graphviz) on first use.
+
 Note: the import name `autograd` is shared with the unrelated HIPS autograd
 package; install one or the other in an environment, not both.
 """
 
+from .block import Block
 from .config import default_dtype, get_default_dtype, set_default_dtype
 from .errors import (
     AnomalyError,
@@ -19,14 +23,22 @@ from .gradcheck import GradcheckError, GradcheckReport, check_node, gradcheck
 from .graph import Graph
 from .naming import scope
 from .node import Constant, Input, Leaf, Node, as_node
-from .optim import SGD, Adam
 from .parameter import Parameter
-from .render import draw as draw
+from .rules import SGD, Adam, AdamW, Rule
 
 __all__ = [
-    "Adam", "AnomalyError", "BackwardError", "CheckpointError", "Constant", "CycleError",
+    "Adam", "AdamW", "AnomalyError", "BackwardError", "Block", "CheckpointError", "Constant", "CycleError",
     "FeedError", "GradcheckError", "GradcheckReport", "Graph", "GraphError", "Input", "NodeError", "Leaf",
-    "Node", "Parameter", "SGD", "ShapeError", "as_node", "check_node", "default_dtype",
-    "get_default_dtype", "gradcheck", "scope", "set_default_dtype",
+    "Node", "Parameter", "Rule", "SGD", "ShapeError", "as_node", "check_node", "default_dtype",
+    "get_default_dtype", "draw", "gradcheck", "scope", "set_default_dtype",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # `draw` lives in the renderer, a layer above the engine: import it (and graphviz) only when asked for.
+    if name == "draw":
+        from .render import draw
+
+        return draw
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -2,25 +2,37 @@
 
 The schedule (a topological order) is computed once, when the graph is made,
 and reused at every step. Forward runs it in order. Backward runs it in
-reverse: every node receives one addend from each successor, and since all of
-a node's successors come after it in the order, by the time backward reaches
-a node every addend has arrived; the engine has summed them into dG/df
-(`node.grad`). The node's backward turns dG/df into one addend per input,
-which the engine reduces to the input's shape and adds to that input's sum.
-A parameter is reached after all its consumers, so its gradient is complete
-(and computed from the values the forward pass saw); it updates itself once
-the whole pass has succeeded, so that an error half-way (an anomaly, a bad
-addend) leaves every parameter as it was.
+reverse (`autograd.backward`): every node receives one addend from each
+successor, and since all of a node's successors come after it in the order,
+by the time backward reaches a node every addend has arrived; the ledger
+(`autograd.ledger`) has summed them into dG/df. The node's backward turns
+dG/df into one addend per input, which the ledger reduces to the input's
+shape and adds to that input's sum. A parameter is reached after all its
+consumers, so its gradient is complete (and computed from the values the
+forward pass saw); it is updated (`autograd.update`) once the whole pass has
+succeeded, so that an error half-way (an anomaly, a bad addend) leaves
+every parameter, and every gradient, as it was.
+
+What belongs to a pass stays with the pass: the ledger lives only while
+backward runs, and each pass sets the per-node settings it needs (`keep`,
+`training`, `needs`) before calling a node, so graphs sharing nodes never
+see each other's settings.
 """
+
+import functools
 
 import numpy as np
 
-from .errors import AnomalyError, BackwardError, FeedError, GraphError, NodeError, ShapeError, describe
-from .node import GradientFlags, Input, Leaf
-from .optim import SGD
+from .backward import Plan, sweep
+from .errors import BackwardError, GraphError, ShapeError
+from .feeds import feed_inputs
+from .forward import run_forward
+from .ledger import ledger_for
+from .node import Input, Leaf
 from .parameter import Parameter
+from .rules import SGD
 from .schedule import topological_order
-from .unbroadcast import unbroadcast
+from .update import apply_update
 
 
 class Graph:
@@ -43,32 +55,33 @@ class Graph:
         self.leaves = [n for n in self.nodes if isinstance(n, Leaf)]
         self.rule = rule if rule is not None else SGD()
         self.detect_anomaly = False
-        self._check_unique_names()
-        self._pass = None  # the stamp of the last forward pass with gradients
-        self._plan_version = None
-        self._seed_cache = {}
+        self.training = True
+        _check_unique_names(self)
+        self._pass = None  # the stamp of the last forward pass with gradients, until a backward takes it
+        self._plan = None
+        self._plan_key = None
 
     # -- configuration ------------------------------------------------------
     @property
     def lr(self):
+        """The learning rate of the graph's rule."""
         return self.rule.lr
 
     @lr.setter
     def lr(self, value):
-        if value < 0:
+        # A new rule: the old one may be shared by other graphs or parameters.
+        if not value >= 0:
             raise ValueError(f"learning rate must be non-negative, got {value}")
-        self.rule.lr = value
+        self.rule = self.rule.with_lr(value)
 
     def train(self):
-        """Training mode: dropout drops, batch norm uses batch statistics."""
-        for node in self.nodes:
-            node.training = True
+        """Training mode for this graph's passes: dropout drops, batch norm uses batch statistics."""
+        self.training = True
         return self
 
     def eval(self):
-        """Evaluation mode: dropout passes through, batch norm uses running statistics."""
-        for node in self.nodes:
-            node.training = False
+        """Evaluation mode for this graph's passes: dropout passes through, batch norm uses running statistics."""
+        self.training = False
         return self
 
     def parameter(self, name):
@@ -87,20 +100,8 @@ class Graph:
 
     @property
     def parameter_count(self):
+        """Number of trainable values (frozen ones included)."""
         return sum(p.value.size for p in self.parameters)
-
-    def _check_unique_names(self):
-        """Inputs are fed, and parameters and buffers saved, by name: names must be unique."""
-        for kind, group in (
-            ("parameters", self.parameters),
-            ("inputs", self.inputs),
-            ("nodes with buffers", [n for n in self.nodes if n.buffers]),
-        ):
-            seen = set()
-            for node in group:
-                if node.name in seen:
-                    raise GraphError(f"two different {kind} are both named '{node.name}'; give them distinct names")
-                seen.add(node.name)
 
     # -- forward ------------------------------------------------------------
     def forward(self, feeds=None, grad=True, **named_feeds):
@@ -112,26 +113,9 @@ class Graph:
         forward with gradients.
         """
         self._pass = None  # a failed feed or forward leaves nothing to backward
-        self._feed(feeds, named_feeds)
+        feed_inputs(self.inputs, feeds, named_feeds)
         stamp = object()  # marks the nodes this pass computed (graphs may share nodes)
-        node = None
-        try:
-            for node in self.computed:
-                node.keep = grad
-                node.stamp = stamp
-                node.value = node.forward(*[i.value for i in node.inputs])
-                if self.detect_anomaly:
-                    _check_finite(node.value, f"the forward value of {describe(node)}")
-        except GraphError:
-            raise
-        except Exception as e:
-            mismatch = _shape_mismatch(node)
-            if mismatch is not None:  # the node's own shape rule says what is wrong, better than numpy's words
-                raise ShapeError(f"{describe(node)}: {mismatch}") from e
-            if isinstance(e, ValueError):
-                error = ShapeError if _about_shapes(e) else NodeError
-                raise error(f"{describe(node)} failed in forward: {e}") from e
-            raise GraphError(f"{describe(node)} failed in forward: {type(e).__name__}: {e}") from e
+        run_forward(self.computed, stamp, keep=grad, training=self.training, detect_anomaly=self.detect_anomaly)
         if grad:
             self._pass = stamp
         if len(self.roots) == 1:
@@ -140,37 +124,7 @@ class Graph:
 
     __call__ = forward
 
-    def _feed(self, feeds, named_feeds):
-        by_name = {}
-        if feeds:
-            for key, value in feeds.items():
-                by_name[key.name if isinstance(key, Input) else key] = value
-        by_name.update(named_feeds)
-        for inp in self.inputs:
-            if inp.name not in by_name:
-                raise FeedError(
-                    f"input '{inp.name}' was not fed; feed it with graph.forward({{'{inp.name}': array}}) "
-                    f"(the graph's inputs: {[i.name for i in self.inputs]})"
-                )
-            inp.feed(by_name.pop(inp.name))
-        if by_name:
-            raise FeedError(f"fed names that are not inputs of this graph: {sorted(by_name)}")
-
     # -- backward -----------------------------------------------------------
-    def _plan(self):
-        """Which nodes do backward work, and which inputs need addends."""
-        flags = {}
-        for node in self.nodes:  # inputs come first, so one pass suffices
-            if isinstance(node, Leaf):
-                flags[node] = node.requires_grad
-            else:
-                flags[node] = node.differentiable and any(flags[i] for i in node.inputs)
-        self._flags = flags
-        for node in self.computed:
-            node.needs = tuple(flags[i] for i in node.inputs)
-        self._active = [n for n in reversed(self.nodes) if flags[n]]
-        self._plan_version = GradientFlags.version
-
     def backward(self, seed=None, update=True, accumulate=False, keep_addends=False):
         """Propagate dG/df from the roots to every node that needs it.
 
@@ -184,124 +138,65 @@ class Graph:
         where an input needs no gradient), for diagrams of the gradient flow.
         The gradient of a leaf (parameter or input) is an array of its own.
         """
-        self._check_ready(update, accumulate)
-        stamp, self._pass = self._pass, None
-        if self._plan_version != GradientFlags.version:
-            self._plan()
-        for node in self._active:
-            if not (accumulate and isinstance(node, Parameter)):
-                node.grad = None
-            node.addends = None
-        owned = set()  # nodes whose gradient array the engine allocated itself
-        self._seed_roots(seed, owned)
-        rule, lr = self.rule, self.rule.lr
-        anomaly = self.detect_anomaly
-        ready = []  # parameters whose gradient is complete, updated once the pass has succeeded
-        node = None
-        try:
-            for node in self._active:
-                g = node.grad
-                if g is None:
-                    continue
-                node.grad_stamp = stamp  # so diagrams can tell current gradients from stale ones
-                if node.inputs:
-                    addends = node.backward(g)
-                    if isinstance(addends, np.ndarray) or len(addends) != len(node.inputs):
-                        raise GraphError(
-                            f"backward must return a tuple of {len(node.inputs)} addend(s), one per input, "
-                            f"got {type(addends).__name__}"
-                        )
-                    if keep_addends:  # reduced here once, so the loop below finds them in shape
-                        addends = node.addends = tuple(
-                            _reduced(a, inp, need, node) for a, inp, need in zip(addends, node.inputs, node.needs)
-                        )
-                    for inp, a, need in zip(node.inputs, addends, node.needs):
-                        if a is None or not need:
-                            continue
-                        value = inp.value
-                        if a.shape != value.shape:
-                            a = _reduced(a, inp, need, node)
-                        if a.dtype is not value.dtype and a.dtype != value.dtype:  # `is`: the cheap usual case
-                            raise BackwardError(
-                                f"{describe(node)} sent a {a.dtype} addend to '{inp.name}', whose value is "
-                                f"{inp.value.dtype}: a backward must keep its inputs' dtypes"
-                            )
-                        if anomaly:
-                            _check_finite(a, f"the addend {describe(node)} sent to '{inp.name}'")
-                        prev = inp.grad
-                        if prev is None:
-                            if inp.inputs or (a is not g and a.flags.writeable):
-                                inp.grad = a
-                            else:  # a leaf's gradient must not alias a gradient passed through
-                                inp.grad = np.array(a)
-                                owned.add(inp)
-                        elif inp in owned:
-                            prev += a
-                            inp.grad = prev  # for 0-d values `+=` makes a new numpy scalar
-                        else:
-                            inp.grad = prev + a
-                            owned.add(inp)
-                elif update and isinstance(node, Parameter):
-                    ready.append(node)
-        except GraphError:
-            raise
-        except Exception as e:
-            raise GraphError(f"{describe(node)} failed in backward: {type(e).__name__}: {e}") from e
-        for p in ready:
-            p.update(p.grad, rule, lr)
-
-    def _check_ready(self, update, accumulate):
         if accumulate and update:
             raise ValueError("accumulate=True sums gradients for a later apply_updates(): use it with update=False")
-        if self._pass is None:
+        stamp = self._take_pass()
+        plan = self._current_plan()
+        ledger = ledger_for(plan, keep_addends, self.detect_anomaly)
+        ledger.seed(self.roots, self._seeds(seed))
+        sweep(plan, ledger)
+        ledger.publish(stamp, accumulate)
+        if update:
+            for p, grad in ledger.completed():
+                apply_update(p, grad, p.rule_for(self.rule))
+
+    def _take_pass(self):
+        """The stamp of the forward pass this backward belongs to, refusing a backward that cannot run."""
+        stamp, self._pass = self._pass, None
+        if stamp is None:
             raise BackwardError(
                 "backward needs a fresh forward pass with grad=True: either no forward ran, "
                 "it ran with grad=False or failed, or backward already consumed it"
             )
         for node in self.computed:
-            if node.stamp is not self._pass:
+            if node.stamp is not stamp:
                 raise BackwardError(
                     f"node '{node.name}' was recomputed by another graph's forward pass since this graph's "
                     "forward (the graphs share nodes); run this graph's forward again before its backward"
                 )
+        return stamp
 
-    def _seed_roots(self, seed, owned):
+    def _current_plan(self):
+        """The backward plan for the leaves' current `requires_grad` (remade when one was frozen or unfrozen)."""
+        key = tuple(leaf.requires_grad for leaf in self.leaves)
+        if key != self._plan_key:
+            self._plan, self._plan_key = Plan(self.nodes), key
+        return self._plan
+
+    def _seeds(self, seed):
+        """dG/droot for each root: ones (made once per shape, read-only) unless given."""
         seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed] * len(self.roots)
         if len(seeds) != len(self.roots):
             raise ValueError(f"{len(seeds)} seeds for {len(self.roots)} roots {[r.name for r in self.roots]}")
+        out = []
         for root, s in zip(self.roots, seeds):
-            if not self._flags[root]:
-                continue
             value = root.value
-            s = self._ones(value) if s is None else np.asarray(s, dtype=value.dtype)
+            s = _ones(value.shape, value.dtype) if s is None else np.asarray(s, dtype=value.dtype)
             if s.shape != value.shape:
                 raise ShapeError(f"seed of shape {s.shape} for root '{root.name}' of shape {value.shape}")
-            if root.grad is None:
-                root.grad = s
-            else:  # one root below another: it also receives addends
-                root.grad = root.grad + s
-                owned.add(root)
-
-    def _ones(self, value):
-        """The default seed dG/droot = 1, made once per shape (read-only, so nothing can change it)."""
-        key = (value.shape, value.dtype)
-        ones = self._seed_cache.get(key)
-        if ones is None:
-            if len(self._seed_cache) >= 16:
-                self._seed_cache.clear()
-            ones = self._seed_cache[key] = np.ones_like(value)
-            ones.flags.writeable = False
-        return ones
+            out.append(s)
+        return out
 
     def apply_updates(self, zero=True):
         """Update every parameter from its (accumulated) `grad`."""
         for p in self.parameters:
             if p.requires_grad and p.grad is not None:
-                p.update(p.grad, self.rule, self.rule.lr)
+                apply_update(p, p.grad, p.rule_for(self.rule))
         if zero:
             self.zero_grad()
 
     def zero_grad(self):
+        """Forget every node's gradient."""
         for node in self.nodes:
             node.grad = None
 
@@ -313,10 +208,10 @@ class Graph:
 
     # -- saving ---------------------------------------------------------------
     def save(self, path, extra=None):
-        """Write parameters and optimizer state to `.npz` (atomically)."""
+        """Write parameters, optimizer state and buffers to `.npz` (atomically)."""
         from .checkpoint import save_parameters
 
-        save_parameters(path, self.parameters, extra=extra, buffered=self._buffered())
+        save_parameters(path, self.parameters, extra=extra, buffers=buffered(self.nodes))
 
     def load(self, path):
         """Read parameters, optimizer state and buffers; returns the file's extra arrays.
@@ -326,10 +221,7 @@ class Graph:
         """
         from .checkpoint import load_parameters
 
-        return load_parameters(path, self.parameters, buffered=self._buffered())
-
-    def _buffered(self):
-        return [n for n in self.nodes if n.buffers]
+        return load_parameters(path, self.parameters, buffers=buffered(self.nodes))
 
     def __repr__(self):
         return (
@@ -338,39 +230,34 @@ class Graph:
         )
 
 
-def _reduced(addend, inp, need, sender):
-    """`addend` summed back to the shape of `inp` (undoing broadcasting)."""
-    if addend is None or not need:
-        return None
-    if addend.shape == inp.value.shape:
-        return addend
-    try:
-        return unbroadcast(addend, inp.value.shape)
-    except ShapeError as e:
-        raise ShapeError(f"{describe(sender)} sent '{inp.name}' a wrong-shaped addend: {e}") from None
+def buffered(nodes):
+    """[(name, buffers)] for the nodes holding buffers, once per buffers dict (a block's calls share one)."""
+    found, seen = [], set()
+    for node in nodes:
+        if node.buffers and id(node.buffers) not in seen:
+            seen.add(id(node.buffers))
+            found.append((node.buffer_name or node.name, node.buffers))
+    return found
 
 
-def _check_finite(array, what):
-    if array is not None and np.asarray(array).dtype.kind in "fc" and not np.all(np.isfinite(array)):
-        raise AnomalyError(f"anomaly: {what} contains NaN or inf")
+@functools.lru_cache(maxsize=16)
+def _ones(shape, dtype):
+    """The default seed dG/droot = 1, made once per shape (read-only, so nothing can change it)."""
+    ones = np.ones(shape, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
 
 
-def _shape_mismatch(node):
-    """What the node's `infer_shape` says of the actual input shapes, or None if it finds no fault.
-
-    Shapes unknown at wiring (a batch axis, an input declared without a
-    shape) are only checked here, when a forward pass has failed.
-    """
-    try:
-        node.infer_shape(*[i.value.shape for i in node.inputs])
-    except ShapeError as e:
-        return str(e)
-    except Exception:  # a shape rule that cannot judge these shapes adds nothing to the error
-        return None
-    return None
-
-
-def _about_shapes(error):
-    """Whether a ValueError from numpy is about shapes (broadcasting, matmul, reshape)."""
-    text = str(error).lower()
-    return any(word in text for word in ("shape", "broadcast", "dimension", "size", "axis"))
+def _check_unique_names(graph):
+    """Inputs are fed, and parameters and buffers saved, by name: names must be unique."""
+    groups = (
+        ("parameters", [p.name for p in graph.parameters]),
+        ("inputs", [i.name for i in graph.inputs]),
+        ("nodes with buffers", [name for name, _ in buffered(graph.nodes)]),
+    )
+    for kind, names in groups:
+        seen = set()
+        for name in names:
+            if name in seen:
+                raise GraphError(f"two different {kind} are both named '{name}'; give them distinct names")
+            seen.add(name)

@@ -31,19 +31,18 @@ from .naming import current_scope, make_name
 from .operators import Operators
 
 
-class GradientFlags:
-    """Counts changes of any leaf's `requires_grad` (freezing a parameter...),
-    so that a graph re-plans its backward pass only when something changed."""
-
-    version = 0
-
-    @classmethod
-    def changed(cls):
-        cls.version += 1
-
-
 class Node(Operators):
-    """Base class of every node: wiring, naming and the two-method protocol."""
+    """Base class of every node: wiring, naming and the two-method protocol.
+
+    What a node holds: its `inputs`, `name`, `scope` and static `shape`
+    (wiring); `value`, the output of the last forward pass that ran it, with
+    `stamp` marking that pass; `grad` (dG/df) and `addends` (what it sent
+    its inputs, when kept), published by the last backward pass that
+    succeeded, with `grad_stamp` naming the forward pass they belong to.
+    `keep`, `training` and `needs` are set by each pass before it calls the
+    node, so a node shared by several graphs always sees the settings of the
+    pass that is running it.
+    """
 
     #: Short operation name shown in diagrams and errors.
     op = "node"
@@ -52,27 +51,32 @@ class Node(Operators):
     #: Arrays that are state but not trained (batch norm's running statistics):
     #: a dict name -> array, saved and loaded with the parameters.
     buffers = None
+    #: The name the buffers are saved under: the node's own name unless a
+    #: block that shares one buffers dict across its calls says otherwise.
+    buffer_name = None
 
     def __init__(self, *inputs, name=None):
         self.inputs = tuple(as_node(x) for x in inputs)
         self.name = make_name(name, self.op)
         self.scope = current_scope()
-        self.value = None  # output of the last forward pass
-        self.grad = None  # dG/df after the last backward pass
-        self.addends = None  # addends sent to the inputs (kept on request)
-        self.needs = (True,) * len(self.inputs)
-        self.training = True
-        self.keep = True  # False in inference: forward keeps nothing for backward
-        self.stamp = None  # which forward pass computed `value` (set by the graph)
-        self.grad_stamp = None  # which forward pass `grad` belongs to (set by backward)
+        self.value = None
+        self.grad = None
+        self.addends = None
+        self.needs = (True,) * len(self.inputs)  # which inputs want an addend (set by each backward pass)
+        self.training = True  # False in evaluation mode (set by each forward pass)
+        self.keep = True  # False in inference: forward keeps nothing for backward (set by each forward pass)
+        self.stamp = None
+        self.grad_stamp = None
         self.shape = None  # so that repr works while infer_shape runs
         self.shape = self._static_shape()
 
     # -- the protocol ---------------------------------------------------
     def forward(self, *xs):
+        """The output value from the input values (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def backward(self, g):
+        """One addend per input from g = dG/df (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} has no backward()")
 
     def infer_shape(self, *shapes):
@@ -82,6 +86,7 @@ class Node(Operators):
     # -- helpers ---------------------------------------------------------
     @property
     def is_leaf(self):
+        """True for nodes without inputs (parameters, inputs, constants)."""
         return not self.inputs
 
     def _static_shape(self):
@@ -114,6 +119,7 @@ class Leaf(Node):
         return self.value
 
     def backward(self, g):
+        """A leaf sends nothing on."""
         return ()
 
 
@@ -129,19 +135,10 @@ class Input(Leaf):
     op = "input"
 
     def __init__(self, name=None, shape=None, dtype=None, requires_grad=False):
-        self._requires_grad = requires_grad
+        self.requires_grad = bool(requires_grad)  # gradcheck asks for dG/dinput this way
         self.dtype = np.dtype(dtype) if dtype is not None else config.get_default_dtype()
         super().__init__(name=name)
         self.shape = None if shape is None else tuple(shape)
-
-    @property
-    def requires_grad(self):
-        return self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, flag):
-        self._requires_grad = bool(flag)
-        GradientFlags.changed()
 
     def feed(self, value):
         """Check `value` against this input's dtype and shape and store it."""
@@ -188,6 +185,7 @@ class Constant(Leaf):
 
     @property
     def requires_grad(self):
+        """Always False: a constant gets no gradient (and cannot be told otherwise)."""
         return False
 
 

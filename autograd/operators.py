@@ -1,77 +1,71 @@
 """Operator overloading on node handles, so graphs read like maths.
 
 `a + b`, `a - b`, `a * b`, `a / b`, `a ** p`, `-a`, `a @ b` and `a[idx]`
-create nodes from the node library. The imports are local because the node
-library itself is built on the engine.
+build nodes of the node library. The engine does not import the library
+(the library is built on the engine, and layers point one way): the library
+registers its functions here when it is imported (`nodes/operators.py`), and
+an operator used before that says what to import.
 """
+
+from .errors import GraphError
+
+_functions = {}
+
+
+def register_operators(**functions):
+    """Make `a + b` and friends call `functions['add']` and so on (done by `import nodes`)."""
+    _functions.update(functions)
+
+
+def _call(name, symbol, *args):
+    function = _functions.get(name)
+    if function is None:
+        raise GraphError(f"'{symbol}' on nodes builds a node of the node library: import nodes first")
+    return function(*args)
 
 
 class Operators:
+    """Python's operators on nodes, each building one node through the registered library function."""
+
     # numpy must not treat a node as an object to broadcast over: with this,
     # `array + node` and `array @ node` call the node's reflected operator.
     __array_ufunc__ = None
 
     def __add__(self, other):
-        from nodes.math import add
-
-        return add(self, other)
+        return _call("add", "+", self, other)
 
     def __radd__(self, other):
-        from nodes.math import add
-
-        return add(other, self)
+        return _call("add", "+", other, self)
 
     def __sub__(self, other):
-        from nodes.math import sub
-
-        return sub(self, other)
+        return _call("sub", "-", self, other)
 
     def __rsub__(self, other):
-        from nodes.math import sub
-
-        return sub(other, self)
+        return _call("sub", "-", other, self)
 
     def __mul__(self, other):
-        from nodes.math import mul
-
-        return mul(self, other)
+        return _call("mul", "*", self, other)
 
     def __rmul__(self, other):
-        from nodes.math import mul
-
-        return mul(other, self)
+        return _call("mul", "*", other, self)
 
     def __truediv__(self, other):
-        from nodes.math import div
-
-        return div(self, other)
+        return _call("div", "/", self, other)
 
     def __rtruediv__(self, other):
-        from nodes.math import div
-
-        return div(other, self)
+        return _call("div", "/", other, self)
 
     def __pow__(self, exponent):
-        from nodes.math import pow
-
-        return pow(self, exponent)
+        return _call("pow", "**", self, exponent)
 
     def __neg__(self):
-        from nodes.math import neg
-
-        return neg(self)
+        return _call("neg", "unary -", self)
 
     def __matmul__(self, other):
-        from nodes.linalg import matmul
-
-        return matmul(self, other)
+        return _call("matmul", "@", self, other)
 
     def __rmatmul__(self, other):
-        from nodes.linalg import matmul
-
-        return matmul(other, self)
+        return _call("matmul", "@", other, self)
 
     def __getitem__(self, index):
-        from nodes.array import getitem
-
-        return getitem(self, index)
+        return _call("getitem", "[]", self, index)

@@ -40,7 +40,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=ROWS, default=list(ROWS))
     parser.add_argument("--default-malloc", action="store_true",
-                        help="leave glibc's allocator settings alone (see autograd.allocator)")
+                        help="leave glibc's allocator settings alone (see autograd.demo.allocator)")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}; rows: {', '.join(args.only)}", flush=True)
     print(settings.configure(args.default_malloc), flush=True)

@@ -1,8 +1,8 @@
 """Process-wide settings of a benchmark run, set once by the entry point (benchmarks.bench or a module's main)."""
 
-from autograd.allocator import keep_freed_memory
+from autograd.demo.allocator import keep_freed_memory
 
-#: Whether glibc keeps freed memory for reuse in this run (see autograd.allocator); the default.
+#: Whether glibc keeps freed memory for reuse in this run (see autograd.demo.allocator); the default.
 KEEP_FREED_MEMORY = False
 
 

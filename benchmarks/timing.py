@@ -51,7 +51,7 @@ _WORKER = """
 import json, sys, time
 settings = json.loads(sys.argv[1])
 if settings["keep_freed_memory"]:
-    from autograd.allocator import keep_freed_memory
+    from autograd.demo.allocator import keep_freed_memory
     keep_freed_memory()
 from benchmarks.timing import batches
 module = __import__("benchmarks." + settings["module"], fromlist=["_"])
@@ -155,7 +155,7 @@ def torch_result(module, function, **kwargs):
         "import json, sys\n"
         "a = json.loads(sys.argv[1])\n"
         "if a.pop('keep_freed_memory'):\n"
-        "    from autograd.allocator import keep_freed_memory; keep_freed_memory()\n"
+        "    from autograd.demo.allocator import keep_freed_memory; keep_freed_memory()\n"
         f"from benchmarks.{module} import {function}\n"
         f"print(json.dumps({function}(**a)))\n"
     )

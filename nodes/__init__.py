@@ -1,5 +1,6 @@
 """nodegrad's node library, grouped by kind (one subpackage per kind)."""
 
+from . import operators  # registers a + b, a @ b, x[i]... with the engine
 from .activation import *  # noqa: F403
 from .array import *  # noqa: F403
 from .attention import *  # noqa: F403

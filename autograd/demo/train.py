@@ -156,15 +156,12 @@ class Trainer:
     def predict(self, images, batch_size=1000, should_stop=lambda: False):
         """Predicted classes of `images`, in evaluation mode and without gradients."""
         predictions = []
-        self.evaluator.eval()
-        try:
-            for i in range(0, len(images), batch_size):
-                if should_stop():
-                    raise Interrupted("stopped during evaluation")
-                logits = self.evaluator.forward({self.model.image: images[i : i + batch_size]}, grad=False)
-                predictions.append(logits.argmax(axis=1))
-        finally:
-            self.graph.train()
+        self.evaluator.eval()  # the evaluator's own mode: the training graph's passes stay in training mode
+        for i in range(0, len(images), batch_size):
+            if should_stop():
+                raise Interrupted("stopped during evaluation")
+            logits = self.evaluator.forward({self.model.image: images[i : i + batch_size]}, grad=False)
+            predictions.append(logits.argmax(axis=1))
         return np.concatenate(predictions) if predictions else np.zeros(0, dtype=np.int64)
 
     def accuracy(self, images, labels, **kwargs):

@@ -107,12 +107,35 @@ def test_inference_keeps_no_backward_state_and_refuses_backward():
     np.testing.assert_allclose(w.grad, np.full((3, 2), 2.0))
 
 
-def test_train_and_eval_set_the_mode_of_every_node():
+def test_train_and_eval_set_the_mode_of_every_node_the_graph_runs():
     x, w, graph = _affine()
     graph.eval()
-    assert not any(n.training for n in graph.nodes)
+    graph.forward(x=np.ones((2, 3)))
+    assert not any(n.training for n in graph.computed)
     graph.train()
-    assert all(n.training for n in graph.nodes)
+    graph.forward(x=np.ones((2, 3)))
+    assert all(n.training for n in graph.computed)
+
+
+def test_the_mode_belongs_to_the_graph_not_to_shared_nodes():
+    seen = []
+
+    class Probe(ag.Node):
+        def forward(self, a):
+            seen.append(self.training)
+            return a
+
+        def backward(self, g):
+            return (g,)
+
+    x, w, _ = _affine()
+    probe = Probe(x @ w)
+    training, evaluation = ag.Graph(probe), ag.Graph(probe).eval()  # two graphs over the same nodes
+    evaluation.forward(x=np.ones((2, 3)))
+    training.forward(x=np.ones((2, 3)))
+    evaluation.forward(x=np.ones((2, 3)))
+    assert seen == [False, True, False]
+    assert training.training and not evaluation.training
 
 
 def test_backward_without_update_leaves_parameters_alone():

@@ -133,9 +133,10 @@ def test_evaluation_is_deterministic_and_leaves_training_intact(mnist):
     trainer.train_epoch(images, labels)
     first = trainer.predict(test_images, batch_size=128)
     np.testing.assert_array_equal(first, trainer.predict(test_images))  # dropout off, running statistics
-    assert trainer.model.logits.training  # back in training mode
+    assert trainer.graph.training and not trainer.evaluator.training  # each graph keeps its own mode
     trainer.end_epoch(0.0)
     trainer.train_epoch(images, labels)  # backward still has what it needs after an inference pass
+    assert all(n.training for n in trainer.graph.computed)  # the training passes ran in training mode
 
 
 @pytest.mark.parametrize(

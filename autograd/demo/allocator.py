@@ -10,7 +10,8 @@ thresholds keeps the blocks for reuse (faults fall to about 10 per step),
 at the price of a process that keeps its peak memory.
 
 This changes the whole process's allocator, so the engine never calls it on
-its own: applications (the MNIST demo, the benchmarks) opt in at start-up.
+its own: an application opts in at start-up (the benchmarks do). It lives
+with the demo, above the engine, because only applications may change it.
 """
 
 import ctypes

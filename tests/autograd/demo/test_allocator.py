@@ -8,7 +8,7 @@ import pytest
 COUNT_FAULTS = """
 import resource, sys
 import numpy as np
-from autograd.allocator import keep_freed_memory
+from autograd.demo.allocator import keep_freed_memory
 applied = keep_freed_memory() if sys.argv[1] == "keep" else None
 step = lambda: [np.ones(1 << 20, np.float32) for _ in range(8)]  # a "step": eight 4 MiB arrays, then freed
 step()

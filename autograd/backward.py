@@ -1,0 +1,60 @@
+"""The backward pass in two pieces: the plan (who takes part) and the sweep (the chain rule).
+
+A `Plan` is made from a graph's topological order and the leaves' current
+`requires_grad`: a node takes part if some path leads from it down to a
+leaf that wants a gradient (and every node on the way is differentiable).
+The plan lists the taking-part nodes in reverse topological order, gives
+each a slot in the ledger, and says, for each computed node, which of its
+inputs need an addend (`needs`) and into which slot each goes.
+
+The `sweep` then visits the computed nodes in that order. A node's slot is
+complete when the sweep reaches it, because every successor comes earlier
+in reverse order; the node turns dG/df into one addend per input
+(`node.backward`), and the ledger adds each to its input's slot.
+"""
+
+from .errors import GraphError, describe
+from .node import Leaf
+from .parameter import Parameter
+
+
+class Plan:
+    """Who takes part in one graph's backward pass, given which leaves want gradients now."""
+
+    def __init__(self, nodes):
+        wants = {}
+        for node in nodes:  # inputs come first, so one pass suffices
+            if isinstance(node, Leaf):
+                wants[node] = bool(node.requires_grad)
+            else:
+                wants[node] = node.differentiable and any(wants[i] for i in node.inputs)
+        #: Nodes that take part, in reverse topological order; a node's slot is its index here.
+        self.order = [n for n in reversed(nodes) if wants[n]]
+        self.slot = {n: k for k, n in enumerate(self.order)}
+        #: (node, slot, needs, targets) for each computed node, in order; targets are
+        #: (input position, input, input slot) for the inputs that need an addend.
+        self.steps = []
+        for node in self.order:
+            if node.inputs:
+                needs = tuple(wants[i] for i in node.inputs)
+                targets = tuple((k, i, self.slot[i]) for k, i in enumerate(node.inputs) if wants[i])
+                self.steps.append((node, self.slot[node], needs, targets))
+        #: (parameter, slot) of the parameters that take part.
+        self.parameters = [(n, k) for k, n in enumerate(self.order) if isinstance(n, Parameter)]
+
+
+def sweep(plan, ledger):
+    """Visit the plan's computed nodes in reverse topological order, sending each one's addends on."""
+    sums = ledger.sums
+    node = None
+    try:
+        for node, slot, needs, targets in plan.steps:
+            g = sums[slot]
+            if g is None:
+                continue  # nothing reached this node (a branch that no root depends on)
+            node.needs = needs  # set for the pass running it, whatever another graph set
+            ledger.take(node, node.backward(g), targets, g)
+    except GraphError:
+        raise
+    except Exception as e:
+        raise GraphError(f"{describe(node)} failed in backward: {type(e).__name__}: {e}") from e

@@ -1,0 +1,56 @@
+"""The forward pass: every computed node in topological order, and errors that say which node failed.
+
+A node that fails is reported with its name, operation and input shapes.
+When numpy's own words are about shapes, the node's shape rule
+(`infer_shape`), asked about the actual input shapes, usually says better
+what is wrong; shapes unknown at wiring (a batch axis, an input declared
+without a shape) are only checked then.
+"""
+
+from .errors import GraphError, NodeError, ShapeError, describe
+from .ledger import check_finite
+
+
+def run_forward(computed, stamp, keep, training, detect_anomaly):
+    """Compute `node.value` for each node of `computed` (in order), marking each with `stamp`."""
+    node = None
+    try:
+        for node in computed:
+            node.keep = keep
+            node.training = training
+            node.stamp = stamp
+            node.value = node.forward(*[i.value for i in node.inputs])
+            if detect_anomaly:
+                check_finite(node.value, f"the forward value of {describe(node)}")
+    except GraphError:
+        raise
+    except Exception as e:
+        raise forward_error(node, e) from e
+
+
+def forward_error(node, error):
+    """The GraphError that reports `error`, raised by `node.forward`, naming the node."""
+    mismatch = _shape_mismatch(node)
+    if mismatch is not None:  # the node's own shape rule says what is wrong, better than numpy's words
+        return ShapeError(f"{describe(node)}: {mismatch}")
+    if isinstance(error, ValueError):
+        kind = ShapeError if _about_shapes(error) else NodeError
+        return kind(f"{describe(node)} failed in forward: {error}")
+    return GraphError(f"{describe(node)} failed in forward: {type(error).__name__}: {error}")
+
+
+def _shape_mismatch(node):
+    """What the node's `infer_shape` says of the actual input shapes, or None if it finds no fault."""
+    try:
+        node.infer_shape(*[i.value.shape for i in node.inputs])
+    except ShapeError as e:
+        return str(e)
+    except Exception:  # a shape rule that cannot judge these shapes adds nothing to the error
+        return None
+    return None
+
+
+def _about_shapes(error):
+    """Whether a ValueError from numpy is about shapes (broadcasting, matmul, reshape)."""
+    text = str(error).lower()
+    return any(word in text for word in ("shape", "broadcast", "dimension", "size", "axis"))
