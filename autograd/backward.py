@@ -13,7 +13,10 @@ in reverse order; the node turns dG/df into one addend per input
 (`node.backward`), and the ledger adds each to its input's slot.
 """
 
+import numpy as np
+
 from .errors import GraphError, describe
+from .ledger import checked_addends, fitted
 from .node import Leaf
 from .parameter import Parameter
 
@@ -43,9 +46,15 @@ class Plan:
         self.parameters = [(n, k) for k, n in enumerate(self.order) if isinstance(n, Parameter)]
 
 
-def sweep(plan, ledger):
-    """Visit the plan's computed nodes in reverse topological order, sending each one's addends on."""
-    sums = ledger.sums
+def sweep(plan, ledger, observer=None):
+    """Visit the plan's computed nodes in reverse topological order, adding each one's addends to the ledger.
+
+    `observer(node, addends, targets)`, if given, sees every node's addends
+    before they are added and returns the addends to add. The summing is
+    written out here rather than in a ledger method: a call per node costs
+    the engine a tenth of its time per node.
+    """
+    sums, owned = ledger.sums, ledger.owned
     node = None
     try:
         for node, slot, needs, targets in plan.steps:
@@ -53,8 +62,37 @@ def sweep(plan, ledger):
             if g is None:
                 continue  # nothing reached this node (a branch that no root depends on)
             node.needs = needs  # set for the pass running it, whatever another graph set
-            ledger.take(node, node.backward(g), targets, g)
-    except GraphError:
-        raise
+            addends = node.backward(g)
+            if type(addends) is not tuple or len(addends) != len(needs):
+                addends = checked_addends(node, addends)
+            if observer is not None:
+                addends = observer(node, addends, targets)
+            for position, inp, target in targets:
+                a = addends[position]
+                if a is None:
+                    continue
+                value = inp.value
+                if a.shape != value.shape or a.dtype is not value.dtype:
+                    a = fitted(a, inp, node)
+                prev = sums[target]
+                if prev is None:  # the first addend: kept as it is, unless a leaf needs an array of its own
+                    own = not inp.inputs and (a is g or not a.flags.writeable)
+                    sums[target] = np.array(a) if own else a
+                    owned[target] = own
+                elif owned[target]:
+                    prev += a
+                    sums[target] = prev  # for 0-d values `+=` makes a new numpy scalar
+                else:
+                    sums[target] = prev + a
+                    owned[target] = True
     except Exception as e:
-        raise GraphError(f"{describe(node)} failed in backward: {type(e).__name__}: {e}") from e
+        raise as_graph_error(node, e)  # noqa: B904 - the cause is set inside
+
+
+def as_graph_error(node, error):
+    """`error` itself when the engine raised it on purpose, else a GraphError naming the node that failed."""
+    if isinstance(error, GraphError):
+        return error
+    wrapped = GraphError(f"{describe(node)} failed in backward: {type(error).__name__}: {error}")
+    wrapped.__cause__ = error
+    return wrapped

@@ -19,7 +19,14 @@ def run_forward(computed, stamp, keep, training, detect_anomaly):
             node.keep = keep
             node.training = training
             node.stamp = stamp
-            node.value = node.forward(*[i.value for i in node.inputs])
+            inputs = node.inputs
+            # One and two inputs (most nodes) without building an argument list: the engine's cost per node.
+            if len(inputs) == 1:
+                node.value = node.forward(inputs[0].value)
+            elif len(inputs) == 2:
+                node.value = node.forward(inputs[0].value, inputs[1].value)
+            else:
+                node.value = node.forward(*[i.value for i in inputs])
             if detect_anomaly:
                 check_finite(node.value, f"the forward value of {describe(node)}")
     except GraphError:

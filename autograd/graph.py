@@ -27,7 +27,7 @@ from .backward import Plan, sweep
 from .errors import BackwardError, GraphError, ShapeError
 from .feeds import feed_inputs
 from .forward import run_forward
-from .ledger import ledger_for
+from .ledger import Ledger, observers_for
 from .node import Input, Leaf
 from .parameter import Parameter
 from .rules import SGD
@@ -142,10 +142,12 @@ class Graph:
             raise ValueError("accumulate=True sums gradients for a later apply_updates(): use it with update=False")
         stamp = self._take_pass()
         plan = self._current_plan()
-        ledger = ledger_for(plan, keep_addends, self.detect_anomaly)
+        ledger, observer = Ledger(plan), observers_for(keep_addends, self.detect_anomaly)
         ledger.seed(self.roots, self._seeds(seed))
-        sweep(plan, ledger)
+        sweep(plan, ledger, observer)
         ledger.publish(stamp, accumulate)
+        if observer is not None:
+            observer.publish()
         if update:
             for p, grad in ledger.completed():
                 apply_update(p, grad, p.rule_for(self.rule))

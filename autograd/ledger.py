@@ -7,6 +7,10 @@ checked), then added: the slot then holds dG/df, the sum of the addends
 received so far. When the sweep reaches a node, all its successors have
 sent theirs, so its slot is complete.
 
+The sweep (`autograd.backward.sweep`) fills the slots; an optional observer
+sees each node's addends first (`AddendRecorder` keeps them for diagrams,
+`FiniteCheck` refuses NaN and inf in anomaly mode).
+
 Summing without needless copies. An addend may be an array someone else
 still holds: the sender's own gradient passed straight through (`add`
 sends g to both inputs), a read-only broadcast view, a value the sender
@@ -50,36 +54,6 @@ class Ledger:
                 self.sums[slot] = self.sums[slot] + s
                 self.owned[slot] = True
 
-    def take(self, sender, addends, targets, passed):
-        """Add the addends `sender.backward(passed)` returned to the slots of its inputs.
-
-        `targets` lists (position, input, slot) for each input that needs a
-        gradient; `passed` is the sender's own gradient (see ownership above).
-        """
-        if type(addends) is not tuple or len(addends) != len(sender.inputs):
-            addends = checked_addends(sender, addends)
-        sums, owned = self.sums, self.owned
-        for position, inp, slot in targets:
-            a = addends[position]
-            if a is None:
-                continue
-            value = inp.value
-            if a.shape != value.shape or a.dtype is not value.dtype:
-                a = fitted(a, inp, sender)
-            prev = sums[slot]
-            if prev is None:
-                if inp.inputs or (a is not passed and a.flags.writeable):
-                    sums[slot] = a
-                else:
-                    sums[slot] = np.array(a)
-                    owned[slot] = True
-            elif owned[slot]:
-                prev += a
-                sums[slot] = prev  # for 0-d values `+=` makes a new numpy scalar
-            else:
-                sums[slot] = prev + a
-                owned[slot] = True
-
     def publish(self, stamp, accumulate):
         """Write dG/df onto every node of the pass (`node.grad`), summed into parameters' with `accumulate`."""
         for node, g in zip(self.plan.order, self.sums):
@@ -97,53 +71,62 @@ class Ledger:
         return [(p, sums[slot]) for p, slot in self.plan.parameters if sums[slot] is not None]
 
 
-class RecordingLedger(Ledger):
-    """A ledger that also keeps, per node, the addends it sent (reduced to its inputs' shapes)."""
+class AddendRecorder:
+    """An observer of the sweep that keeps, per node, the addends it sent, fitted to its inputs' shapes."""
 
-    def __init__(self, plan):
-        super().__init__(plan)
+    def __init__(self):
         self.sent = {}
 
-    def take(self, sender, addends, targets, passed):
-        """As `Ledger.take`, keeping the fitted addends for `publish`."""
-        if type(addends) is not tuple or len(addends) != len(sender.inputs):
-            addends = checked_addends(sender, addends)
+    def __call__(self, sender, addends, targets):
+        """Fit and keep the addends `sender` sends; the sweep adds these fitted ones."""
         kept = [None] * len(addends)
         for position, inp, _ in targets:
             if addends[position] is not None:
                 kept[position] = fitted(addends[position], inp, sender)
-        kept = tuple(kept)
-        self.sent[sender] = kept
-        super().take(sender, kept, targets, passed)
+        self.sent[sender] = kept = tuple(kept)
+        return kept
 
-    def publish(self, stamp, accumulate):
-        """As `Ledger.publish`, and `node.addends` for every node that sent some."""
-        super().publish(stamp, accumulate)
+    def publish(self):
+        """`node.addends` for every node that sent some (after the ledger's publish cleared the others)."""
         for node, kept in self.sent.items():
             node.addends = kept
 
 
-class CheckingLedger(Ledger):
-    """A ledger that refuses NaN or inf in any addend, naming the node that sent it (anomaly mode)."""
+class FiniteCheck:
+    """An observer of the sweep that refuses NaN or inf in any addend, naming the node that sent it."""
 
-    def take(self, sender, addends, targets, passed):
-        """As `Ledger.take`, after checking every addend is finite."""
-        if type(addends) is not tuple or len(addends) != len(sender.inputs):
-            addends = checked_addends(sender, addends)
+    def __call__(self, sender, addends, targets):
+        """Check every addend `sender` sends; return them unchanged."""
         for position, inp, _ in targets:
             check_finite(addends[position], f"the addend {describe(sender)} sent to '{inp.name}'")
-        super().take(sender, addends, targets, passed)
+        return addends
+
+    def publish(self):
+        """Nothing to publish."""
 
 
-class CheckingRecordingLedger(CheckingLedger, RecordingLedger):
-    """Both: anomaly checks and kept addends."""
+class Observers:
+    """Several observers called in turn, each on what the previous one returned."""
+
+    def __init__(self, observers):
+        self.observers = observers
+
+    def __call__(self, sender, addends, targets):
+        """Pass the addends through every observer."""
+        for observer in self.observers:
+            addends = observer(sender, addends, targets)
+        return addends
+
+    def publish(self):
+        """Publish every observer's results."""
+        for observer in self.observers:
+            observer.publish()
 
 
-def ledger_for(plan, keep_addends, detect_anomaly):
-    """The ledger class a pass needs: plain, recording, checking, or both."""
-    kind = {(False, False): Ledger, (True, False): RecordingLedger,
-            (False, True): CheckingLedger, (True, True): CheckingRecordingLedger}[keep_addends, detect_anomaly]
-    return kind(plan)
+def observers_for(keep_addends, detect_anomaly):
+    """The observer a pass needs (anomaly check, then recording), or None for the plain fast sweep."""
+    chosen = ([FiniteCheck()] if detect_anomaly else []) + ([AddendRecorder()] if keep_addends else [])
+    return Observers(chosen) if chosen else None
 
 
 def checked_addends(sender, addends):
