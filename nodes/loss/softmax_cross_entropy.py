@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.vectors import arange
 
 
 class SoftmaxCrossEntropy(Node):
@@ -43,7 +44,7 @@ class SoftmaxCrossEntropy(Node):
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         log_total = np.log(total)
-        rows = _rows(n)
+        rows = arange(n)  # shared across steps: it indexes every batch's labels
         # -log p[i, label_i] = log_total_i - shifted[i, label_i]; log p itself is never built.
         e = self.smoothing
         loss = (log_total.sum() - shifted[rows, labels].sum()) * (1 - e)
@@ -61,19 +62,6 @@ class SoftmaxCrossEntropy(Node):
         if self.smoothing:
             grad -= self.smoothing * g / (n * p.shape[1])
         return grad, None
-
-
-_rows_cache = {}
-
-
-def _rows(n):
-    """np.arange(n), made once per batch size (it indexes every step's labels)."""
-    rows = _rows_cache.get(n)
-    if rows is None:
-        if len(_rows_cache) >= 64:
-            _rows_cache.clear()
-        rows = _rows_cache[n] = np.arange(n)
-    return rows
 
 
 def softmax_cross_entropy(logits, labels, smoothing=0.0, name=None):

@@ -1,22 +1,14 @@
 """Batch normalisation over every axis but the last (channels), with running statistics."""
 
-import functools
-
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
-
-
-@functools.lru_cache(maxsize=16)
-def _ones(n, dtype):
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
+from autograd.vectors import ones
 
 
 def column_mean(a):
     """Mean of a 2-D array over its rows, as a ones-vector matmul (BLAS, far faster than .mean(0))."""
-    return (_ones(a.shape[0], a.dtype) @ a) * a.dtype.type(1.0 / a.shape[0])
+    return (ones(a.shape[0], a.dtype) @ a) * a.dtype.type(1.0 / a.shape[0])
 
 
 class _ChannelRows:

@@ -1,10 +1,9 @@
 """Layer normalisation over the trailing axes, with a learned scale and shift."""
 
-import functools
-
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
+from autograd.vectors import mean_weights
 
 
 def trailing_count(axes):
@@ -76,16 +75,9 @@ class LayerNormalization(Node):
         return gx, g_gamma, g
 
 
-@functools.lru_cache(maxsize=16)
-def _mean_weights(m, dtype):
-    weights = np.full(m, 1.0 / m, dtype=dtype)
-    weights.flags.writeable = False
-    return weights
-
-
 def _row_mean(a):
     """The mean of each row of the 2-D array `a`, as a column (rows, 1): a BLAS product with 1/m."""
-    return (a @ _mean_weights(a.shape[1], a.dtype))[:, None]
+    return (a @ mean_weights(a.shape[1], a.dtype))[:, None]
 
 
 def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):
