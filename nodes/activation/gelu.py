@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from nodes.math.arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 _C = math.sqrt(2.0 / math.pi)
 _A = 0.044715

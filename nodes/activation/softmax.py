@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
-from nodes.math.arithmetic import broadcasts_to
+from nodes.common.shapes import broadcasts_to
 
 
 def split_mask(mask, what):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nodes.math.arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 class Tanh(Elementwise):

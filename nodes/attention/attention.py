@@ -6,7 +6,7 @@ import numpy as np
 
 from autograd import Node, ShapeError
 from nodes.activation.softmax import checked_mask, split_mask
-from nodes.math.arithmetic import broadcast_shape, broadcasts_to
+from nodes.common.shapes import broadcast_shape, broadcasts_to
 
 
 def attention_shape(q, k, v, mask):

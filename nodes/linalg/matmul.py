@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from nodes.common.shapes import broadcast_shape
 
 
 class MatMul(Node):
@@ -28,8 +29,6 @@ class MatMul(Node):
             return tuple(a[:-1])
         if len(a) == 1:
             return tuple(b[:-2]) + (b[-1],)
-        from nodes.math.arithmetic import broadcast_shape
-
         batch = broadcast_shape(a[:-2], b[:-2]) if (a[:-2] or b[:-2]) else ()
         return batch + (a[-2], b[-1])
 

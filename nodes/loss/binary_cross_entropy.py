@@ -4,7 +4,7 @@ import numpy as np
 
 from autograd import Node
 from nodes.activation.sigmoid import stable_sigmoid
-from nodes.math.arithmetic import broadcast_shape
+from nodes.common.shapes import broadcast_shape
 
 from .mse import check_reduction
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd import Node
-from nodes.math.arithmetic import broadcast_shape
+from nodes.common.shapes import broadcast_shape
 
 REDUCTIONS = ("mean", "sum", "none")
 

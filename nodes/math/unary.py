@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 class Exp(Elementwise):
