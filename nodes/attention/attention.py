@@ -5,8 +5,8 @@ import math
 import numpy as np
 
 from autograd import Node, ShapeError
-from nodes.activation.softmax import checked_mask, split_mask
-from nodes.common.shapes import broadcast_shape, broadcasts_to
+from nodes.common.masks import check_mask_shape, checked_mask, split_mask
+from nodes.common.shapes import broadcast_shape
 
 
 def attention_shape(q, k, v, mask):
@@ -25,8 +25,7 @@ def attention_shape(q, k, v, mask):
     same(k[-2], v[-2], "the key counts of k and v")
     lead = broadcast_shape(q[:-2], k[:-2], v[:-2])
     scores = lead + (q[-2], k[-2])
-    if mask is not None and not broadcasts_to(mask, scores):
-        raise ShapeError(f"mask of shape {mask} does not broadcast to the scores {scores}")
+    check_mask_shape(mask, scores, "scores")
     return lead + (q[-2], v[-1])
 
 

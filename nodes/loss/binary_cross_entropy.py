@@ -4,9 +4,8 @@ import numpy as np
 
 from autograd import Node
 from nodes.activation.sigmoid import stable_sigmoid
+from nodes.common.reductions import check_reduction
 from nodes.common.shapes import broadcast_shape
-
-from .mse import check_reduction
 
 
 class BinaryCrossEntropyWithLogits(Node):

@@ -3,15 +3,8 @@
 import numpy as np
 
 from autograd import Node
+from nodes.common.reductions import check_reduction
 from nodes.common.shapes import broadcast_shape
-
-REDUCTIONS = ("mean", "sum", "none")
-
-
-def check_reduction(reduction):
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    return reduction
 
 
 class MSE(Node):
