@@ -3,12 +3,14 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 from nodes.common.axes import normalise_axis
 
 
 def _check_same_rank(shapes, what):
     if len({len(s) for s in shapes}) > 1:
-        raise ShapeError(f"{what} needs inputs with the same number of axes, got {shapes}")
+        listed = ", ".join(map(static_shape, shapes))
+        raise ShapeError(f"{what} needs inputs with the same number of axes, got {listed}")
 
 
 def _merge(dims, where):

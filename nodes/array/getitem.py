@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 
 
 def _is_basic(part):
@@ -51,7 +52,7 @@ class GetItem(Node):
             try:
                 return _indexed_shape(x, self.index)
             except IndexError as e:
-                raise ShapeError(f"index {self.index!r} does not fit shape {x}: {e}") from None
+                raise ShapeError(f"index {self.index!r} does not fit shape {static_shape(x)}: {e}") from None
         if not self.basic:
             return None  # advanced indexing would build the stand-in result in memory
         # Unknown axes (the batch): index with two stand-in sizes (basic indexing

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 
 # Sizes standing in for unknown axes in shape inference: a tiny and a large
 # one, so that whatever depends on the unknown size differs between the two.
@@ -31,7 +32,7 @@ class Reshape(Node):
 
     def infer_shape(self, x):
         if any(d is None and i >= len(x) for i, d in enumerate(self.target)):
-            raise ShapeError(f"reshape of {x} to {self.target}: None copies an axis the input lacks")
+            raise ShapeError(f"reshape of {static_shape(x)} to {self.target}: None copies an axis the input lacks")
         if None not in x:
             return self._resolve(x)
         # Unknown axes (the batch): resolve with two stand-in sizes; the output
@@ -54,10 +55,10 @@ class Reshape(Node):
         known = math.prod(d for d in out if d != -1)
         if -1 in out:
             if known == 0 or size % known:
-                raise ShapeError(f"cannot reshape {tuple(x)} (size {size}) to {self.target}")
+                raise ShapeError(f"cannot reshape {static_shape(x)} (size {size}) to {self.target}")
             out[out.index(-1)] = size // known
         elif known != size:
-            raise ShapeError(f"cannot reshape {tuple(x)} (size {size}) to {self.target} (size {known})")
+            raise ShapeError(f"cannot reshape {static_shape(x)} (size {size}) to {self.target} (size {known})")
         return tuple(out)
 
     def forward(self, x):

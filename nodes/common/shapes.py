@@ -1,6 +1,7 @@
 """Broadcasting of static shapes, in which None (the batch axis) matches any size."""
 
 from autograd import ShapeError
+from autograd.errors import static_shape
 
 
 def broadcast_shape(*shapes):
@@ -11,7 +12,7 @@ def broadcast_shape(*shapes):
     for dims in zip(*padded):
         known = {d for d in dims if d is not None and d != 1}
         if len(known) > 1:
-            raise ShapeError(f"shapes {' and '.join(map(str, shapes))} do not broadcast")
+            raise ShapeError(f"shapes {' and '.join(map(static_shape, shapes))} do not broadcast")
         if known:
             out.append(known.pop())
         elif None in dims:

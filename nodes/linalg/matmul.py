@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 from nodes.common.shapes import broadcast_shape
 
 
@@ -22,7 +23,7 @@ class MatMul(Node):
         k_a = a[-1]
         k_b = b[-2] if len(b) >= 2 else b[0]
         if k_a is not None and k_b is not None and k_a != k_b:
-            raise ShapeError(f"matmul of {a} and {b}: inner sizes {k_a} and {k_b} differ")
+            raise ShapeError(f"matmul of {static_shape(a)} and {static_shape(b)}: inner sizes {k_a} and {k_b} differ")
         if len(a) == 1 and len(b) == 1:
             return ()
         if len(b) == 1:

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 from autograd.vectors import arange
 
 
@@ -27,7 +28,8 @@ class SoftmaxCrossEntropy(Node):
 
     def infer_shape(self, logits, labels):
         if len(logits) != 2 or len(labels) != 1:
-            raise ShapeError(f"expects logits (N, K) and labels (N,), got {logits} and {labels}")
+            got = f"{static_shape(logits)} and {static_shape(labels)}"
+            raise ShapeError(f"expects logits (N, K) and labels (N,), got {got}")
         if None not in (logits[0], labels[0]) and logits[0] != labels[0]:
             raise ShapeError(f"{logits[0]} rows of logits but {labels[0]} labels")
         return ()

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
+from autograd.errors import static_shape
 from autograd.vectors import ones
 
 
@@ -78,10 +79,10 @@ class BatchNormalization(Node):
 
     def infer_shape(self, x, gamma, beta):
         if len(x) not in (2, 4):
-            raise ShapeError(f"batch_norm expects x of shape (N, C) or (N, H, W, C), got {x}")
+            raise ShapeError(f"batch_norm expects x of shape (N, C) or (N, H, W, C), got {static_shape(x)}")
         for what, shape in (("gamma", gamma), ("beta", beta)):
             if len(shape) != 1 or None not in (shape[0], x[-1]) and shape[0] != x[-1]:
-                raise ShapeError(f"{what} of shape {shape} for {x[-1]} channels")
+                raise ShapeError(f"{what} of shape {static_shape(shape)} for {x[-1]} channels")
         return x
 
     def forward(self, x, gamma, beta):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
+from autograd.errors import static_shape
 from autograd.vectors import mean_weights
 
 
@@ -42,11 +43,13 @@ class LayerNormalization(Node):
     def infer_shape(self, x, gamma, beta):
         k = self.count
         if len(x) < k:
-            raise ShapeError(f"layer_norm over {k} trailing axes of an input of shape {x}")
+            raise ShapeError(f"layer_norm over {k} trailing axes of an input of shape {static_shape(x)}")
         trailing = tuple(x[-k:])
         for what, shape in (("gamma", gamma), ("beta", beta)):
             if len(shape) != k or any(None not in (a, b) and a != b for a, b in zip(shape, trailing, strict=True)):
-                raise ShapeError(f"{what} of shape {shape} does not match the normalised axes {trailing}")
+                raise ShapeError(
+                    f"{what} of shape {static_shape(shape)} does not match the normalised axes {static_shape(trailing)}"
+                )
         return x
 
     def forward(self, x, gamma, beta):
