@@ -54,4 +54,5 @@ class GELU(Elementwise):
 
 
 def gelu(x, name=None):
+    """GELU of `x`, in the tanh approximation (see GELU)."""
     return GELU(x, name=name)

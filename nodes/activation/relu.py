@@ -40,8 +40,10 @@ class LeakyReLU(Elementwise):
 
 
 def relu(x, name=None):
+    """max(x, 0) elementwise (see ReLU)."""
     return ReLU(x, name=name)
 
 
 def leaky_relu(x, alpha=0.01, name=None):
+    """x where x > 0, else alpha * x, elementwise (see LeakyReLU)."""
     return LeakyReLU(x, alpha=alpha, name=name)

@@ -116,8 +116,10 @@ class LogSoftmax(_SoftmaxBase):
 
 
 def softmax(x, axis=-1, mask=None, name=None):
+    """Softmax of `x` along `axis`, over the entries `mask` keeps (see Softmax)."""
     return Softmax(x, axis=axis, mask=mask, name=name)
 
 
 def log_softmax(x, axis=-1, mask=None, name=None):
+    """log softmax(x) along `axis`, computed stably, over the entries `mask` keeps (see LogSoftmax)."""
     return LogSoftmax(x, axis=axis, mask=mask, name=name)

@@ -22,4 +22,5 @@ class Tanh(Elementwise):
 
 
 def tanh(x, name=None):
+    """tanh(x) elementwise (see Tanh)."""
     return Tanh(x, name=name)

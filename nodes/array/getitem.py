@@ -80,4 +80,5 @@ class GetItem(Node):
 
 
 def getitem(x, index, name=None):
+    """x[index] for any numpy index; `x[index]` on a node makes the same (see GetItem)."""
     return GetItem(x, index, name=name)

@@ -95,8 +95,10 @@ class Flatten(Node):
 
 
 def reshape(x, shape, name=None):
+    """`x` reshaped to `shape`, where None copies the input's size at that position (see Reshape)."""
     return Reshape(x, shape, name=name)
 
 
 def flatten(x, name=None):
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...), keeping the batch axis (see Flatten)."""
     return Flatten(x, name=name)

@@ -67,8 +67,10 @@ class SwapAxes(Node):
 
 
 def transpose(x, axes=None, name=None):
+    """`x` with its axes permuted by `axes`, reversed when `axes` is None (see Transpose)."""
     return Transpose(x, axes, name=name)
 
 
 def swapaxes(x, axis1, axis2, name=None):
+    """`x` with axes `axis1` and `axis2` exchanged (see SwapAxes)."""
     return SwapAxes(x, axis1, axis2, name=name)

@@ -99,4 +99,5 @@ class MatMul(Node):
 
 
 def matmul(a, b, name=None):
+    """a @ b with np.matmul's batching and broadcasting; `a @ b` on nodes makes the same (see MatMul)."""
     return MatMul(a, b, name=name)

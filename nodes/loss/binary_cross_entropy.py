@@ -47,4 +47,8 @@ class BinaryCrossEntropyWithLogits(Node):
 
 
 def binary_cross_entropy_with_logits(logits, targets, reduction="mean", name=None):
+    """Binary cross-entropy of `targets` in [0, 1] against sigmoid(`logits`), computed stably.
+
+    `reduction` is 'mean' (default), 'sum' or 'none' (see BinaryCrossEntropyWithLogits).
+    """
     return BinaryCrossEntropyWithLogits(logits, targets, reduction=reduction, name=name)

@@ -43,4 +43,5 @@ class MSE(Node):
 
 
 def mse(pred, target, reduction="mean", name=None):
+    """Squared error between `pred` and `target`, reduced by `reduction` ('mean', 'sum' or 'none'; see MSE)."""
     return MSE(pred, target, reduction=reduction, name=name)

@@ -67,4 +67,8 @@ class SoftmaxCrossEntropy(Node):
 
 
 def softmax_cross_entropy(logits, labels, smoothing=0.0, name=None):
+    """Mean over the batch of the cross-entropy of integer `labels` (N,) against softmax(`logits`) (N, K).
+
+    `smoothing` in [0, 1) mixes that much of the uniform distribution into the targets (see SoftmaxCrossEntropy).
+    """
     return SoftmaxCrossEntropy(logits, labels, smoothing=smoothing, name=name)

@@ -118,10 +118,12 @@ def _is_number(x):
 
 
 def add(a, b, name=None):
+    """a + b with numpy broadcasting; `a + b` on nodes makes the same (see Add)."""
     return Add(a, b, name=name)
 
 
 def sub(a, b, name=None):
+    """a - b with numpy broadcasting; `a - b` on nodes makes the same (see Sub)."""
     return Sub(a, b, name=name)
 
 
@@ -135,16 +137,19 @@ def mul(a, b, name=None):
 
 
 def div(a, b, name=None):
+    """a / b with numpy broadcasting; dividing by a Python number makes one Scale node."""
     if _is_number(b):
         return Scale(a, 1.0 / b, name=name)
     return Div(a, b, name=name)
 
 
 def neg(a, name=None):
+    """-a; `-a` on a node makes the same (see Neg)."""
     return Neg(a, name=name)
 
 
 def pow(a, exponent, name=None):
+    """a ** exponent for a constant Python number `exponent`; `a ** p` on a node makes the same (see Pow)."""
     if not _is_number(exponent):
         raise TypeError("pow takes a constant Python number as exponent")
     return Pow(a, exponent, name=name)

@@ -93,12 +93,18 @@ class Max(_Reduction):
 
 
 def sum(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy
+    """Sum of `x` over `axis` (an int, a tuple of ints, or None for every axis), as np.sum (see Sum)."""
     return Sum(x, axis=axis, keepdims=keepdims, name=name)
 
 
 def mean(x, axis=None, keepdims=False, name=None):
+    """Mean of `x` over `axis` (an int, a tuple of ints, or None for every axis), as np.mean (see Mean)."""
     return Mean(x, axis=axis, keepdims=keepdims, name=name)
 
 
 def max(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy
+    """Maximum of `x` over `axis` (an int, a tuple of ints, or None for every axis), as np.max.
+
+    Tied maxima share the gradient equally (see Max).
+    """
     return Max(x, axis=axis, keepdims=keepdims, name=name)
