@@ -6,10 +6,7 @@ import numpy as np
 
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
-
-# Sizes standing in for unknown axes in shape inference: a tiny and a large
-# one, so that whatever depends on the unknown size differs between the two.
-_STAND_INS = (1, 7919)
+from nodes.common.shapes import infer_with_stand_ins
 
 
 class Reshape(Node):
@@ -35,10 +32,9 @@ class Reshape(Node):
             raise ShapeError(f"reshape of {static_shape(x)} to {self.target}: None copies an axis the input lacks")
         if None not in x:
             return self._resolve(x)
-        # Unknown axes (the batch): resolve with two stand-in sizes; the output
-        # axes that differ between the two depend on them and stay unknown.
+        # Unknown axes (the batch): resolve with stand-in sizes.
         try:
-            one, other = (self._resolve([size if d is None else d for d in x]) for size in _STAND_INS)
+            return infer_with_stand_ins(self._resolve, x)
         except ShapeError:
             # Only some sizes of the unknown axes fit. With a -1 in the target
             # the -1 absorbs them (for example (N, D) -> (-1, T, D)); the other
@@ -46,7 +42,6 @@ class Reshape(Node):
             if -1 not in self.target:
                 return None
             return tuple(x[i] if d is None else (None if d == -1 else d) for i, d in enumerate(self.target))
-        return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
 
     def _resolve(self, x):
         """The output shape for a fully known input shape `x`."""

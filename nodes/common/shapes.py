@@ -1,7 +1,11 @@
-"""Broadcasting of static shapes, in which None (the batch axis) matches any size."""
+"""Static shapes, in which None marks an axis of unknown size (the batch): broadcasting and inference."""
 
 from autograd import ShapeError
 from autograd.errors import static_shape
+
+#: Sizes standing in for unknown axes in shape inference: a tiny and a large
+#: one, so that whatever depends on an unknown size differs between the two.
+STAND_INS = (1, 7919)
 
 
 def broadcast_shape(*shapes):
@@ -28,3 +32,18 @@ def broadcasts_to(shape, target):
         return False
     aligned = zip(shape, target[len(target) - len(shape):])
     return all(s == 1 or s is None or t is None or s == t for s, t in aligned)
+
+
+def infer_with_stand_ins(rule, shape):
+    """The static shape that `rule` gives for `shape`, whose unknown (None) axes may have any size.
+
+    `rule` maps a fully known shape to an output shape. It runs twice, with
+    every unknown axis set to each of the STAND_INS sizes; the output axes
+    that differ between the two runs depend on the unknown sizes and are
+    None. Returns None when the two outputs differ in length. What `rule`
+    raises (a stand-in size that does not fit) reaches the caller.
+    """
+    one, other = (rule(tuple(size if d is None else d for d in shape)) for size in STAND_INS)
+    if len(one) != len(other):
+        return None
+    return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
