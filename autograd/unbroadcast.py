@@ -9,18 +9,7 @@ import math
 import numpy as np
 
 from .errors import ShapeError
-
-_ones_cache = {}
-
-
-def _ones(n, dtype):
-    key = (n, dtype)
-    ones = _ones_cache.get(key)
-    if ones is None:
-        if len(_ones_cache) >= 64:  # varying batch sizes must not grow memory without bound
-            _ones_cache.clear()
-        ones = _ones_cache[key] = np.ones(n, dtype=dtype)
-    return ones
+from .vectors import ones
 
 
 def unbroadcast(addend, shape):
@@ -33,7 +22,7 @@ def unbroadcast(addend, shape):
     extra = addend.ndim - len(shape)
     if extra == 1 and addend.ndim == 2 and addend.shape[1:] == shape and addend.flags.c_contiguous \
             and addend.dtype.kind == "f":
-        return _ones(addend.shape[0], addend.dtype) @ addend  # the bias of a row batch: the common case
+        return ones(addend.shape[0], addend.dtype) @ addend  # the bias of a row batch: the common case
     if extra < 0:
         raise ShapeError(f"addend of shape {addend.shape} has fewer axes than {shape}")
     if extra:
@@ -43,7 +32,7 @@ def unbroadcast(addend, shape):
             # A BLAS matrix-vector product sums the leading axes many times
             # faster than .sum(0) on tall arrays (one row of ones times A).
             n = math.prod(lead)
-            addend = (_ones(n, addend.dtype) @ addend.reshape(n, math.prod(rest))).reshape(rest)
+            addend = (ones(n, addend.dtype) @ addend.reshape(n, math.prod(rest))).reshape(rest)
         else:
             addend = addend.sum(axis=tuple(range(extra)))
     stretched = tuple(i for i, (a, s) in enumerate(zip(addend.shape, shape)) if s == 1 and a != 1)

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from nodes.math.arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 _C = math.sqrt(2.0 / math.pi)
 _A = 0.044715
@@ -54,4 +54,5 @@ class GELU(Elementwise):
 
 
 def gelu(x, name=None):
+    """GELU of `x`, in the tanh approximation (see GELU)."""
     return GELU(x, name=name)

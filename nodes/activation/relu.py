@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nodes.math.arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 class ReLU(Elementwise):
@@ -40,8 +40,10 @@ class LeakyReLU(Elementwise):
 
 
 def relu(x, name=None):
+    """max(x, 0) elementwise (see ReLU)."""
     return ReLU(x, name=name)
 
 
 def leaky_relu(x, alpha=0.01, name=None):
+    """x where x > 0, else alpha * x, elementwise (see LeakyReLU)."""
     return LeakyReLU(x, alpha=alpha, name=name)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nodes.math.arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 def stable_sigmoid(x):
@@ -39,4 +39,5 @@ class Sigmoid(Elementwise):
 
 
 def sigmoid(x, name=None):
+    """1 / (1 + exp(-x)) elementwise, without overflow for any x (see Sigmoid)."""
     return Sigmoid(x, name=name)

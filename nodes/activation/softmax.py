@@ -2,29 +2,9 @@
 
 import numpy as np
 
-from autograd import Node, ShapeError
-from nodes.math.arithmetic import broadcasts_to
-
-
-def split_mask(mask, what):
-    """(fixed mask, mask node): a boolean array is fixed at wiring, a node is an input fed at every pass."""
-    if mask is None:
-        return None, None
-    if isinstance(mask, Node):
-        return None, mask
-    mask = np.asarray(mask)
-    if mask.dtype != bool:
-        raise TypeError(f"a{what} mask must be a boolean array or node (True = keep), got {mask.dtype}")
-    return mask, None
-
-
-def checked_mask(mask, shape, what):
-    """`mask` (a fed value) if it is boolean and broadcasts to `shape`; a ValueError naming both otherwise."""
-    if mask.dtype != bool:
-        raise ValueError(f"the {what} mask must be boolean (True = keep), got {mask.dtype}")
-    if not broadcasts_to(mask.shape, shape):
-        raise ValueError(f"mask of shape {mask.shape} does not broadcast to the {what} {shape}")
-    return mask
+from autograd import Node
+from nodes.common.axes import normalise_axis
+from nodes.common.masks import check_mask_shape, checked_mask, split_mask
 
 
 class _SoftmaxBase(Node):
@@ -41,11 +21,8 @@ class _SoftmaxBase(Node):
         super().__init__(*((x,) if mask_node is None else (x, mask_node)), name=name)
 
     def infer_shape(self, x, mask=None):
-        if not -len(x) <= self.axis < len(x):
-            raise ShapeError(f"axis {self.axis} is out of range for {len(x)} axes")
-        mask = self.mask.shape if self.mask is not None else mask
-        if mask is not None and not broadcasts_to(mask, x):
-            raise ShapeError(f"mask of shape {mask} does not broadcast to the input {x}")
+        normalise_axis(self.axis, len(x))  # refuses an axis x lacks
+        check_mask_shape(self.mask.shape if self.mask is not None else mask, x, "input")
         return tuple(x)
 
     def _mask(self, x, fed):
@@ -139,8 +116,10 @@ class LogSoftmax(_SoftmaxBase):
 
 
 def softmax(x, axis=-1, mask=None, name=None):
+    """Softmax of `x` along `axis`, over the entries `mask` keeps (see Softmax)."""
     return Softmax(x, axis=axis, mask=mask, name=name)
 
 
 def log_softmax(x, axis=-1, mask=None, name=None):
+    """log softmax(x) along `axis`, computed stably, over the entries `mask` keeps (see LogSoftmax)."""
     return LogSoftmax(x, axis=axis, mask=mask, name=name)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nodes.math.arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 class Tanh(Elementwise):
@@ -22,4 +22,5 @@ class Tanh(Elementwise):
 
 
 def tanh(x, name=None):
+    """tanh(x) elementwise (see Tanh)."""
     return Tanh(x, name=name)

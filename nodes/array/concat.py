@@ -3,11 +3,14 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
+from nodes.common.axes import normalise_axis
 
 
 def _check_same_rank(shapes, what):
     if len({len(s) for s in shapes}) > 1:
-        raise ShapeError(f"{what} needs inputs with the same number of axes, got {shapes}")
+        listed = ", ".join(map(static_shape, shapes))
+        raise ShapeError(f"{what} needs inputs with the same number of axes, got {listed}")
 
 
 def _merge(dims, where):
@@ -31,10 +34,7 @@ class Concat(Node):
 
     def infer_shape(self, *shapes):
         _check_same_rank(shapes, "concat")
-        ndim = len(shapes[0])
-        if not -ndim <= self.axis < ndim:
-            raise ShapeError(f"axis {self.axis} is out of range for {ndim} axes")
-        axis = self.axis % ndim
+        axis = normalise_axis(self.axis, len(shapes[0]))
         out = []
         for k, dims in enumerate(zip(*shapes, strict=True)):
             if k == axis:
@@ -65,11 +65,9 @@ class Stack(Node):
 
     def infer_shape(self, *shapes):
         _check_same_rank(shapes, "stack")
-        ndim = len(shapes[0]) + 1
-        if not -ndim <= self.axis < ndim:
-            raise ShapeError(f"axis {self.axis} is out of range for {ndim} axes")
+        axis = normalise_axis(self.axis, len(shapes[0]) + 1)  # the new axis may also come last
         out = [_merge(dims, f"on axis {k}") for k, dims in enumerate(zip(*shapes, strict=True))]
-        out.insert(self.axis % ndim, len(shapes))
+        out.insert(axis, len(shapes))
         return tuple(out)
 
     def forward(self, *xs):

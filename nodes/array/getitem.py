@@ -3,6 +3,8 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
+from nodes.common.shapes import infer_with_stand_ins
 
 
 def _is_basic(part):
@@ -17,11 +19,6 @@ def _as_index(index):
     parts = index if isinstance(index, tuple) else (index,)
     parts = tuple(np.asarray(p) if isinstance(p, list) else p for p in parts)
     return parts if isinstance(index, tuple) else parts[0]
-
-
-# Sizes standing in for unknown axes in shape inference: a tiny and a large
-# one, so that whatever depends on the unknown size differs between the two.
-_STAND_INS = (1, 7919)
 
 
 def _indexed_shape(shape, index):
@@ -51,18 +48,15 @@ class GetItem(Node):
             try:
                 return _indexed_shape(x, self.index)
             except IndexError as e:
-                raise ShapeError(f"index {self.index!r} does not fit shape {x}: {e}") from None
+                raise ShapeError(f"index {self.index!r} does not fit shape {static_shape(x)}: {e}") from None
         if not self.basic:
             return None  # advanced indexing would build the stand-in result in memory
-        # Unknown axes (the batch): index with two stand-in sizes (basic indexing
-        # makes views, so this is free); output axes that differ stay unknown.
+        # Unknown axes (the batch): index with stand-in sizes (basic indexing
+        # makes views, so this is free).
         try:
-            one, other = (_indexed_shape([size if d is None else d for d in x], self.index) for size in _STAND_INS)
+            return infer_with_stand_ins(lambda shape: _indexed_shape(shape, self.index), x)
         except IndexError:
             return None  # fits some sizes of the unknown axes only
-        if len(one) != len(other):
-            return None
-        return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
 
     def forward(self, x):
         if self.keep:
@@ -79,4 +73,5 @@ class GetItem(Node):
 
 
 def getitem(x, index, name=None):
+    """x[index] for any numpy index; `x[index]` on a node makes the same (see GetItem)."""
     return GetItem(x, index, name=name)

@@ -5,10 +5,8 @@ import math
 import numpy as np
 
 from autograd import Node, ShapeError
-
-# Sizes standing in for unknown axes in shape inference: a tiny and a large
-# one, so that whatever depends on the unknown size differs between the two.
-_STAND_INS = (1, 7919)
+from autograd.errors import static_shape
+from nodes.common.shapes import infer_with_stand_ins
 
 
 class Reshape(Node):
@@ -31,13 +29,12 @@ class Reshape(Node):
 
     def infer_shape(self, x):
         if any(d is None and i >= len(x) for i, d in enumerate(self.target)):
-            raise ShapeError(f"reshape of {x} to {self.target}: None copies an axis the input lacks")
+            raise ShapeError(f"reshape of {static_shape(x)} to {self.target}: None copies an axis the input lacks")
         if None not in x:
             return self._resolve(x)
-        # Unknown axes (the batch): resolve with two stand-in sizes; the output
-        # axes that differ between the two depend on them and stay unknown.
+        # Unknown axes (the batch): resolve with stand-in sizes.
         try:
-            one, other = (self._resolve([size if d is None else d for d in x]) for size in _STAND_INS)
+            return infer_with_stand_ins(self._resolve, x)
         except ShapeError:
             # Only some sizes of the unknown axes fit. With a -1 in the target
             # the -1 absorbs them (for example (N, D) -> (-1, T, D)); the other
@@ -45,7 +42,6 @@ class Reshape(Node):
             if -1 not in self.target:
                 return None
             return tuple(x[i] if d is None else (None if d == -1 else d) for i, d in enumerate(self.target))
-        return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
 
     def _resolve(self, x):
         """The output shape for a fully known input shape `x`."""
@@ -54,10 +50,10 @@ class Reshape(Node):
         known = math.prod(d for d in out if d != -1)
         if -1 in out:
             if known == 0 or size % known:
-                raise ShapeError(f"cannot reshape {tuple(x)} (size {size}) to {self.target}")
+                raise ShapeError(f"cannot reshape {static_shape(x)} (size {size}) to {self.target}")
             out[out.index(-1)] = size // known
         elif known != size:
-            raise ShapeError(f"cannot reshape {tuple(x)} (size {size}) to {self.target} (size {known})")
+            raise ShapeError(f"cannot reshape {static_shape(x)} (size {size}) to {self.target} (size {known})")
         return tuple(out)
 
     def forward(self, x):
@@ -94,8 +90,10 @@ class Flatten(Node):
 
 
 def reshape(x, shape, name=None):
+    """`x` reshaped to `shape`, where None copies the input's size at that position (see Reshape)."""
     return Reshape(x, shape, name=name)
 
 
 def flatten(x, name=None):
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...), keeping the batch axis (see Flatten)."""
     return Flatten(x, name=name)

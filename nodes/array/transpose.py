@@ -3,12 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
-
-
-def _normalise_axis(axis, ndim):
-    if not -ndim <= axis < ndim:
-        raise ShapeError(f"axis {axis} is out of range for {ndim} axes")
-    return axis % ndim
+from nodes.common.axes import normalise_axis
 
 
 class Transpose(Node):
@@ -29,7 +24,7 @@ class Transpose(Node):
             return tuple(reversed(range(ndim)))
         if len(self.axes) != ndim:
             raise ShapeError(f"transpose axes {self.axes} do not match {ndim} axes")
-        perm = tuple(_normalise_axis(a, ndim) for a in self.axes)
+        perm = tuple(normalise_axis(a, ndim) for a in self.axes)
         if sorted(perm) != list(range(ndim)):
             raise ShapeError(f"transpose axes {self.axes} are not a permutation of {ndim} axes")
         return perm
@@ -60,7 +55,7 @@ class SwapAxes(Node):
 
     def infer_shape(self, x):
         out = list(x)
-        a, b = _normalise_axis(self.axis1, len(x)), _normalise_axis(self.axis2, len(x))
+        a, b = normalise_axis(self.axis1, len(x)), normalise_axis(self.axis2, len(x))
         out[a], out[b] = x[b], x[a]
         return tuple(out)
 
@@ -72,8 +67,10 @@ class SwapAxes(Node):
 
 
 def transpose(x, axes=None, name=None):
+    """`x` with its axes permuted by `axes`, reversed when `axes` is None (see Transpose)."""
     return Transpose(x, axes, name=name)
 
 
 def swapaxes(x, axis1, axis2, name=None):
+    """`x` with axes `axis1` and `axis2` exchanged (see SwapAxes)."""
     return SwapAxes(x, axis1, axis2, name=name)

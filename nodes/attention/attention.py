@@ -5,8 +5,9 @@ import math
 import numpy as np
 
 from autograd import Node, ShapeError
-from nodes.activation.softmax import checked_mask, split_mask
-from nodes.math.arithmetic import broadcast_shape, broadcasts_to
+from autograd.errors import static_shape
+from nodes.common.masks import check_mask_shape, checked_mask, split_mask
+from nodes.common.shapes import broadcast_shape
 
 
 def attention_shape(q, k, v, mask):
@@ -14,19 +15,19 @@ def attention_shape(q, k, v, mask):
 
     `mask` is the mask's static shape (None without a mask).
     """
+    shapes = f"q {static_shape(q)}, k {static_shape(k)}, v {static_shape(v)}"
     if min(len(q), len(k), len(v)) < 2:
-        raise ShapeError(f"attention needs q, k, v with at least 2 axes, got {q}, {k}, {v}")
+        raise ShapeError(f"attention needs q, k, v with at least 2 axes, got {shapes}")
 
     def same(a, b, what):
         if None not in (a, b) and a != b:
-            raise ShapeError(f"{what} differ: {a} and {b} (q {q}, k {k}, v {v})")
+            raise ShapeError(f"{what} differ: {a} and {b} ({shapes})")
 
     same(q[-1], k[-1], "the feature sizes of q and k")
     same(k[-2], v[-2], "the key counts of k and v")
     lead = broadcast_shape(q[:-2], k[:-2], v[:-2])
     scores = lead + (q[-2], k[-2])
-    if mask is not None and not broadcasts_to(mask, scores):
-        raise ShapeError(f"mask of shape {mask} does not broadcast to the scores {scores}")
+    check_mask_shape(mask, scores, "scores")
     return lead + (q[-2], v[-1])
 
 

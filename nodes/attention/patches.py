@@ -12,6 +12,7 @@ from .tokens import to_tokens
 
 
 def patch_grid(image_size, patch_size):
+    """Patches per side, image_size / patch_size; a ValueError unless the patches tile the image."""
     if image_size % patch_size:
         raise ValueError(f"image size {image_size} is not a multiple of the patch size {patch_size}")
     return image_size // patch_size

@@ -8,6 +8,7 @@ reshapes are views: they cost no copy.
 """
 
 from autograd import ShapeError
+from autograd.errors import static_shape
 from nodes.array.reshape import reshape
 
 
@@ -21,11 +22,11 @@ def token_count(x, dim, tokens=None):
     shape = x.shape
     if shape is not None:
         if len(shape) != 3:
-            raise ShapeError(f"expects tokens of shape (N, T, {dim}), got {shape}")
+            raise ShapeError(f"expects tokens of shape (N, T, {dim}), got {static_shape(shape)}")
         if shape[2] is not None and shape[2] != dim:
-            raise ShapeError(f"expects tokens of width {dim}, got shape {shape}")
+            raise ShapeError(f"expects tokens of width {dim}, got shape {static_shape(shape)}")
         if tokens is not None and shape[1] not in (None, tokens):
-            raise ShapeError(f"told {tokens} tokens, but the input has shape {shape}")
+            raise ShapeError(f"told {tokens} tokens, but the input has shape {static_shape(shape)}")
         tokens = tokens if tokens is not None else shape[1]
     if tokens is None:
         raise ShapeError(

@@ -7,6 +7,7 @@ learned vector per position to a sequence of token vectors.
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
+from autograd.errors import static_shape
 from nodes.math.arithmetic import add
 
 
@@ -24,7 +25,7 @@ class EmbeddingLookup(Node):
 
     def infer_shape(self, indices, table):
         if len(table) != 2:
-            raise ShapeError(f"the table must be (vocab, dim), got {table}")
+            raise ShapeError(f"the table must be (vocab, dim), got {static_shape(table)}")
         return tuple(indices) + (table[1],)
 
     def forward(self, indices, table):

@@ -1,27 +1,11 @@
 """Linear layer: a composite of a matmul and a bias add with its parameters."""
 
-import math
-
 import numpy as np
 
 from autograd import Parameter, scope
+from nodes.common.init import init_weight
 from nodes.linalg.matmul import matmul
 from nodes.math.arithmetic import add
-
-
-def init_weight(shape, fan_in, fan_out, init="he", rng=None):
-    """A weight array drawn for `init`: He (ReLU) or Xavier/Glorot (tanh, sigmoid).
-
-    He normal: std = sqrt(2 / fan_in).  Xavier uniform: U(-b, b) with
-    b = sqrt(6 / (fan_in + fan_out)).
-    """
-    rng = rng if rng is not None else np.random.default_rng()
-    if init == "he":
-        return rng.standard_normal(shape) * math.sqrt(2.0 / fan_in)
-    if init == "xavier":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-bound, bound, shape)
-    raise ValueError(f"unknown init {init!r}; use 'he' or 'xavier'")
 
 
 class Linear:

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 
 from .im2col import Geometry, col2im, col2im_transposed, im2col, input_gradient_by_shifts, unpad
 
@@ -43,7 +44,10 @@ class Convolution(Node):
 
     def infer_shape(self, x, w, b=None):
         if len(x) != 4 or len(w) != 4:
-            raise ShapeError(f"conv2d expects x (N, H, W, C_in) and w (kh, kw, C_in/groups, C_out), got {x} and {w}")
+            raise ShapeError(
+                "conv2d expects x (N, H, W, C_in) and w (kh, kw, C_in/groups, C_out), "
+                f"got {static_shape(x)} and {static_shape(w)}"
+            )
         kh, kw, cg, out = w
         if None in (kh, kw, cg, out):
             return None
@@ -51,13 +55,16 @@ class Convolution(Node):
             raise ShapeError(f"C_out = {out} is not divisible by groups = {self.groups}")
         if x[3] is not None and x[3] != cg * self.groups:
             raise ShapeError(
-                f"input has {x[3]} channels; weights {w} with groups={self.groups} expect {cg * self.groups}"
+                f"input has {x[3]} channels; weights {static_shape(w)} with groups={self.groups} "
+                f"expect {cg * self.groups}"
             )
         if b is not None and (len(b) != 1 or b[0] not in (None, out)):
-            raise ShapeError(f"bias of shape {b} for {out} output channels")
+            raise ShapeError(f"bias of shape {static_shape(b)} for {out} output channels")
         ho, wo = self._geometry((kh, kw)).out_hw(x[1], x[2])
         if (ho is not None and ho < 1) or (wo is not None and wo < 1):
-            raise ShapeError(f"a {kh}x{kw} kernel does not fit an input of shape {x} with this padding and dilation")
+            raise ShapeError(
+                f"a {kh}x{kw} kernel does not fit an input of shape {static_shape(x)} with this padding and dilation"
+            )
         return (x[0], ho, wo, out)
 
     def forward(self, x, w, b=None):

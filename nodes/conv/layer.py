@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd import Parameter, scope
-from nodes.connection.linear import init_weight
+from nodes.common.init import init_weight
 
 from .conv2d import conv2d
 from .im2col import pair

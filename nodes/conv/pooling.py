@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
 
 from .im2col import Geometry, col2im, unpad
 
@@ -23,10 +24,10 @@ class Pooling(Node):
 
     def infer_shape(self, x):
         if len(x) != 4:
-            raise ShapeError(f"{self.op} expects x of shape (N, H, W, C), got {x}")
+            raise ShapeError(f"{self.op} expects x of shape (N, H, W, C), got {static_shape(x)}")
         ho, wo = self.geometry.out_hw(x[1], x[2])
         if (ho is not None and ho < 1) or (wo is not None and wo < 1):
-            raise ShapeError(f"a {self.geometry.kernel} window does not fit an input of shape {x}")
+            raise ShapeError(f"a {self.geometry.kernel} window does not fit an input of shape {static_shape(x)}")
         return (x[0], ho, wo, x[3])
 
     def _slices(self, x):
@@ -168,7 +169,7 @@ class GlobalAveragePooling(Node):
 
     def infer_shape(self, x):
         if len(x) != 4:
-            raise ShapeError(f"global_avg_pool expects x of shape (N, H, W, C), got {x}")
+            raise ShapeError(f"global_avg_pool expects x of shape (N, H, W, C), got {static_shape(x)}")
         return (x[0], x[3])
 
     def forward(self, x):

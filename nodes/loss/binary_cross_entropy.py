@@ -4,9 +4,8 @@ import numpy as np
 
 from autograd import Node
 from nodes.activation.sigmoid import stable_sigmoid
-from nodes.math.arithmetic import broadcast_shape
-
-from .mse import check_reduction
+from nodes.common.reductions import check_reduction
+from nodes.common.shapes import broadcast_shape
 
 
 class BinaryCrossEntropyWithLogits(Node):
@@ -48,4 +47,8 @@ class BinaryCrossEntropyWithLogits(Node):
 
 
 def binary_cross_entropy_with_logits(logits, targets, reduction="mean", name=None):
+    """Binary cross-entropy of `targets` in [0, 1] against sigmoid(`logits`), computed stably.
+
+    `reduction` is 'mean' (default), 'sum' or 'none' (see BinaryCrossEntropyWithLogits).
+    """
     return BinaryCrossEntropyWithLogits(logits, targets, reduction=reduction, name=name)

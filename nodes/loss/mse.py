@@ -3,15 +3,8 @@
 import numpy as np
 
 from autograd import Node
-from nodes.math.arithmetic import broadcast_shape
-
-REDUCTIONS = ("mean", "sum", "none")
-
-
-def check_reduction(reduction):
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    return reduction
+from nodes.common.reductions import check_reduction
+from nodes.common.shapes import broadcast_shape
 
 
 class MSE(Node):
@@ -50,4 +43,5 @@ class MSE(Node):
 
 
 def mse(pred, target, reduction="mean", name=None):
+    """Squared error between `pred` and `target`, reduced by `reduction` ('mean', 'sum' or 'none'; see MSE)."""
     return MSE(pred, target, reduction=reduction, name=name)

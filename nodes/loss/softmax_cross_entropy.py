@@ -3,6 +3,8 @@
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.errors import static_shape
+from autograd.vectors import arange
 
 
 class SoftmaxCrossEntropy(Node):
@@ -26,7 +28,8 @@ class SoftmaxCrossEntropy(Node):
 
     def infer_shape(self, logits, labels):
         if len(logits) != 2 or len(labels) != 1:
-            raise ShapeError(f"expects logits (N, K) and labels (N,), got {logits} and {labels}")
+            got = f"{static_shape(logits)} and {static_shape(labels)}"
+            raise ShapeError(f"expects logits (N, K) and labels (N,), got {got}")
         if None not in (logits[0], labels[0]) and logits[0] != labels[0]:
             raise ShapeError(f"{logits[0]} rows of logits but {labels[0]} labels")
         return ()
@@ -43,7 +46,7 @@ class SoftmaxCrossEntropy(Node):
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         log_total = np.log(total)
-        rows = _rows(n)
+        rows = arange(n)  # shared across steps: it indexes every batch's labels
         # -log p[i, label_i] = log_total_i - shifted[i, label_i]; log p itself is never built.
         e = self.smoothing
         loss = (log_total.sum() - shifted[rows, labels].sum()) * (1 - e)
@@ -63,18 +66,9 @@ class SoftmaxCrossEntropy(Node):
         return grad, None
 
 
-_rows_cache = {}
-
-
-def _rows(n):
-    """np.arange(n), made once per batch size (it indexes every step's labels)."""
-    rows = _rows_cache.get(n)
-    if rows is None:
-        if len(_rows_cache) >= 64:
-            _rows_cache.clear()
-        rows = _rows_cache[n] = np.arange(n)
-    return rows
-
-
 def softmax_cross_entropy(logits, labels, smoothing=0.0, name=None):
+    """Mean over the batch of the cross-entropy of integer `labels` (N,) against softmax(`logits`) (N, K).
+
+    `smoothing` in [0, 1) mixes that much of the uniform distribution into the targets (see SoftmaxCrossEntropy).
+    """
     return SoftmaxCrossEntropy(logits, labels, smoothing=smoothing, name=name)

@@ -1,6 +1,10 @@
 """Elementwise maths and reductions."""
 
-from .arithmetic import Add, Div, Elementwise, Mul, Neg, Pow, Scale, Sub, add, broadcast_shape, div, mul, neg, pow, sub
+# Importable from here since before nodes.common existed; they live there now.
+from nodes.common.elementwise import Elementwise
+from nodes.common.shapes import broadcast_shape
+
+from .arithmetic import Add, Div, Mul, Neg, Pow, Scale, Sub, add, div, mul, neg, pow, sub
 from .minmax import Clip, Maximum, Minimum, clip, maximum, minimum
 from .reduction import Max, Mean, Sum, max, mean, sum
 from .unary import Abs, Exp, Log, Sqrt, abs, exp, log, sqrt

@@ -6,40 +6,7 @@ back to each input's shape.
 
 import numpy as np
 
-from autograd import Node, ShapeError
-
-
-def broadcast_shape(*shapes):
-    """numpy's broadcast of static shapes, where None (the batch axis) matches anything."""
-    ndim = max(len(s) for s in shapes)
-    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
-    out = []
-    for dims in zip(*padded):
-        known = {d for d in dims if d is not None and d != 1}
-        if len(known) > 1:
-            raise ShapeError(f"shapes {' and '.join(map(str, shapes))} do not broadcast")
-        if known:
-            out.append(known.pop())
-        elif None in dims:
-            out.append(None)
-        else:
-            out.append(1)
-    return tuple(out)
-
-
-def broadcasts_to(shape, target):
-    """Whether an array of static `shape` broadcasts to `target` without changing it (None matches anything)."""
-    if len(shape) > len(target):
-        return False
-    aligned = zip(shape, target[len(target) - len(shape):])
-    return all(s == 1 or s is None or t is None or s == t for s, t in aligned)
-
-
-class Elementwise(Node):
-    """Base of elementwise nodes: the output shape is the inputs' broadcast."""
-
-    def infer_shape(self, *shapes):
-        return broadcast_shape(*shapes)
+from nodes.common.elementwise import Elementwise
 
 
 class Add(Elementwise):
@@ -151,10 +118,12 @@ def _is_number(x):
 
 
 def add(a, b, name=None):
+    """a + b with numpy broadcasting; `a + b` on nodes makes the same (see Add)."""
     return Add(a, b, name=name)
 
 
 def sub(a, b, name=None):
+    """a - b with numpy broadcasting; `a - b` on nodes makes the same (see Sub)."""
     return Sub(a, b, name=name)
 
 
@@ -168,16 +137,19 @@ def mul(a, b, name=None):
 
 
 def div(a, b, name=None):
+    """a / b with numpy broadcasting; dividing by a Python number makes one Scale node."""
     if _is_number(b):
         return Scale(a, 1.0 / b, name=name)
     return Div(a, b, name=name)
 
 
 def neg(a, name=None):
+    """-a; `-a` on a node makes the same (see Neg)."""
     return Neg(a, name=name)
 
 
 def pow(a, exponent, name=None):
+    """a ** exponent for a constant Python number `exponent`; `a ** p` on a node makes the same (see Pow)."""
     if not _is_number(exponent):
         raise TypeError("pow takes a constant Python number as exponent")
     return Pow(a, exponent, name=name)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 class Maximum(Elementwise):
@@ -88,12 +88,15 @@ class Clip(Elementwise):
 
 
 def maximum(a, b, name=None):
+    """max(a, b) elementwise with numpy broadcasting; a tie's gradient goes to `a` (see Maximum)."""
     return Maximum(a, b, name=name)
 
 
 def minimum(a, b, name=None):
+    """min(a, b) elementwise with numpy broadcasting; a tie's gradient goes to `a` (see Minimum)."""
     return Minimum(a, b, name=name)
 
 
 def clip(x, lo=None, hi=None, name=None):
+    """`x` clipped to [lo, hi], a None bound leaving that side open (see Clip)."""
     return Clip(x, lo, hi, name=name)

@@ -4,21 +4,8 @@ import math
 
 import numpy as np
 
-from autograd import Node, ShapeError
-
-
-def _normalise_axes(axis, ndim):
-    """A sorted tuple of non-negative axes; None means every axis."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    for a in axes:
-        if not -ndim <= a < ndim:
-            raise ShapeError(f"axis {a} is out of range for {ndim} axes")
-    out = tuple(sorted(int(a) % ndim for a in axes))
-    if len(set(out)) != len(out):
-        raise ShapeError(f"axis {axis} repeats an axis")
-    return out
+from autograd import Node
+from nodes.common.axes import normalise_axes
 
 
 class _Reduction(Node):
@@ -30,13 +17,13 @@ class _Reduction(Node):
         super().__init__(x, name=name)
 
     def infer_shape(self, x):
-        axes = _normalise_axes(self.axis, len(x))
+        axes = normalise_axes(self.axis, len(x))
         if self.keepdims:
             return tuple(1 if i in axes else d for i, d in enumerate(x))
         return tuple(d for i, d in enumerate(x) if i not in axes)
 
     def _save_input_layout(self, x):
-        self.axes = _normalise_axes(self.axis, x.ndim)
+        self.axes = normalise_axes(self.axis, x.ndim)
         self.in_shape = x.shape
 
     def _with_kept_dims(self, g):
@@ -92,7 +79,7 @@ class Max(_Reduction):
     op = "max"
 
     def forward(self, x):
-        axes = _normalise_axes(self.axis, x.ndim)
+        axes = normalise_axes(self.axis, x.ndim)
         m = np.max(x, axis=axes, keepdims=True)
         if self.keep:
             self._save_input_layout(x)
@@ -106,12 +93,18 @@ class Max(_Reduction):
 
 
 def sum(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy
+    """Sum of `x` over `axis` (an int, a tuple of ints, or None for every axis), as np.sum (see Sum)."""
     return Sum(x, axis=axis, keepdims=keepdims, name=name)
 
 
 def mean(x, axis=None, keepdims=False, name=None):
+    """Mean of `x` over `axis` (an int, a tuple of ints, or None for every axis), as np.mean (see Mean)."""
     return Mean(x, axis=axis, keepdims=keepdims, name=name)
 
 
 def max(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy
+    """Maximum of `x` over `axis` (an int, a tuple of ints, or None for every axis), as np.max.
+
+    Tied maxima share the gradient equally (see Max).
+    """
     return Max(x, axis=axis, keepdims=keepdims, name=name)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .arithmetic import Elementwise
+from nodes.common.elementwise import Elementwise
 
 
 class Exp(Elementwise):
@@ -64,16 +64,20 @@ class Sqrt(Elementwise):
 
 
 def exp(x, name=None):
+    """exp(x) elementwise (see Exp)."""
     return Exp(x, name=name)
 
 
 def log(x, name=None):
+    """The natural log of `x` (x > 0) elementwise (see Log)."""
     return Log(x, name=name)
 
 
 def abs(x, name=None):  # shadows the builtin on purpose, like numpy
+    """|x| elementwise (see Abs)."""
     return Abs(x, name=name)
 
 
 def sqrt(x, name=None):
+    """sqrt(x) (x >= 0) elementwise (see Sqrt)."""
     return Sqrt(x, name=name)

@@ -1,22 +1,15 @@
 """Batch normalisation over every axis but the last (channels), with running statistics."""
 
-import functools
-
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
-
-
-@functools.lru_cache(maxsize=16)
-def _ones(n, dtype):
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
+from autograd.errors import static_shape
+from autograd.vectors import ones
 
 
 def column_mean(a):
     """Mean of a 2-D array over its rows, as a ones-vector matmul (BLAS, far faster than .mean(0))."""
-    return (_ones(a.shape[0], a.dtype) @ a) * a.dtype.type(1.0 / a.shape[0])
+    return (ones(a.shape[0], a.dtype) @ a) * a.dtype.type(1.0 / a.shape[0])
 
 
 class _ChannelRows:
@@ -86,10 +79,10 @@ class BatchNormalization(Node):
 
     def infer_shape(self, x, gamma, beta):
         if len(x) not in (2, 4):
-            raise ShapeError(f"batch_norm expects x of shape (N, C) or (N, H, W, C), got {x}")
+            raise ShapeError(f"batch_norm expects x of shape (N, C) or (N, H, W, C), got {static_shape(x)}")
         for what, shape in (("gamma", gamma), ("beta", beta)):
             if len(shape) != 1 or None not in (shape[0], x[-1]) and shape[0] != x[-1]:
-                raise ShapeError(f"{what} of shape {shape} for {x[-1]} channels")
+                raise ShapeError(f"{what} of shape {static_shape(shape)} for {x[-1]} channels")
         return x
 
     def forward(self, x, gamma, beta):

@@ -1,10 +1,10 @@
 """Layer normalisation over the trailing axes, with a learned scale and shift."""
 
-import functools
-
 import numpy as np
 
 from autograd import Node, Parameter, ShapeError, scope
+from autograd.errors import static_shape
+from autograd.vectors import mean_weights
 
 
 def trailing_count(axes):
@@ -43,11 +43,13 @@ class LayerNormalization(Node):
     def infer_shape(self, x, gamma, beta):
         k = self.count
         if len(x) < k:
-            raise ShapeError(f"layer_norm over {k} trailing axes of an input of shape {x}")
+            raise ShapeError(f"layer_norm over {k} trailing axes of an input of shape {static_shape(x)}")
         trailing = tuple(x[-k:])
         for what, shape in (("gamma", gamma), ("beta", beta)):
             if len(shape) != k or any(None not in (a, b) and a != b for a, b in zip(shape, trailing, strict=True)):
-                raise ShapeError(f"{what} of shape {shape} does not match the normalised axes {trailing}")
+                raise ShapeError(
+                    f"{what} of shape {static_shape(shape)} does not match the normalised axes {static_shape(trailing)}"
+                )
         return x
 
     def forward(self, x, gamma, beta):
@@ -76,16 +78,9 @@ class LayerNormalization(Node):
         return gx, g_gamma, g
 
 
-@functools.lru_cache(maxsize=16)
-def _mean_weights(m, dtype):
-    weights = np.full(m, 1.0 / m, dtype=dtype)
-    weights.flags.writeable = False
-    return weights
-
-
 def _row_mean(a):
     """The mean of each row of the 2-D array `a`, as a column (rows, 1): a BLAS product with 1/m."""
-    return (a @ _mean_weights(a.shape[1], a.dtype))[:, None]
+    return (a @ mean_weights(a.shape[1], a.dtype))[:, None]
 
 
 def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):

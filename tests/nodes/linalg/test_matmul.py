@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Input, ShapeError
+from autograd import Graph, Input, Parameter, ShapeError, default_dtype
 from tests.gradcases import GradCase, randn, run
 from tests.nodes.math.helpers import assert_keeps_float32, evaluate
 
@@ -49,3 +49,35 @@ def _numpy(case):
 def test_mismatched_inner_sizes_are_refused_when_wired():
     with pytest.raises(ShapeError, match="inner sizes"):
         nd.matmul(Input("a", shape=(None, 3)), Input("b", shape=(4, 5)))
+
+
+def _wired(a, b):
+    """matmul of an input `a` and a parameter `b`, after a forward pass (both need gradients)."""
+    with default_dtype(np.float64):
+        x = Input("a", shape=a.shape, requires_grad=True)
+        f = nd.matmul(x, Parameter(b, name="b"))
+    graph = Graph(f)
+    graph.forward(a=a)
+    return graph, x, f
+
+
+@pytest.mark.parametrize("contiguous_g", [True, False])
+def test_a_stack_times_one_matrix_is_differentiated_as_one_2d_product(contiguous_g):
+    a, b = randn(2, 3, 4), randn(4, 5, seed=1)
+    g = randn(2, 3, 5, seed=2) if contiguous_g else randn(3, 2, 5, seed=2).transpose(1, 0, 2)
+    _, _, f = _wired(a, b)
+    ga, gb = f.backward(g)
+    # The rows A (6, 4) times b: dG/db = A^T G is b's shape already, nothing is left to sum.
+    assert gb.shape == (4, 5)
+    np.testing.assert_allclose(gb, sum(a[i].T @ g[i] for i in range(2)), rtol=1e-12)
+    np.testing.assert_allclose(ga, np.stack([g[i] @ b.T for i in range(2)]), rtol=1e-12)
+
+
+def test_a_matrix_shared_by_a_batch_gets_one_addend_per_entry_summed_by_the_engine():
+    a, b = randn(3, 4), randn(2, 4, 5, seed=1)
+    graph, x, f = _wired(a, b)
+    g = np.ones((2, 3, 5))
+    ga, _ = f.backward(g)
+    assert ga.shape == (2, 3, 4)  # the broadcast batch shape
+    graph.backward(update=False)
+    np.testing.assert_allclose(x.grad, g[0] @ b[0].T + g[1] @ b[1].T, rtol=1e-12)
