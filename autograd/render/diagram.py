@@ -1,7 +1,7 @@
 """`draw`: a graph (or the part of it under a node) as a Graphviz diagram.
 
 The DOT text is written here line by line into the Digraph's body (quoted by
-`text.quote`): graphviz's own per-call quoting and every array's statistics
+`markup.quote`): graphviz's own per-call quoting and every array's statistics
 computed more than once made graphs of thousands of nodes slow. Each array
 is looked at once per drawing (`health.Stats`).
 """
@@ -16,6 +16,7 @@ from ..node import Constant, Leaf, Node
 from ..parameter import Parameter
 from ..schedule import topological_order
 from . import health
+from .markup import attr_list, escape, html_label, quote, rows
 from .output import Diagram, save
 from .scopes import Layout, unknown_name_error
 from .style import (
@@ -38,19 +39,7 @@ from .style import (
     kind_of,
     ramp,
 )
-from .text import (
-    attr_list,
-    batch_sizes,
-    count,
-    escape,
-    format_shape,
-    html_label,
-    number,
-    quote,
-    rows,
-    shape_of,
-    small_array,
-)
+from .text import batch_sizes, count, format_shape, number, shape_of, small_array
 
 _GRAD_MODES = {False: None, None: None, True: "norm", "norm": "norm", "stats": "stats"}
 NOT_COMPUTED = "gradients not computed yet: run a forward pass and graph.backward() first"

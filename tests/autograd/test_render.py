@@ -10,9 +10,10 @@ import pytest
 import nodes as nd
 from autograd import SGD, Graph, Input, Node, Parameter, draw, scope
 from autograd.render import Diagram, health, save, style
+from autograd.render.markup import html_label, quote
 from autograd.render.output import INSTALL_HINT
 from autograd.render.style import BORDERS, HEALTH, KINDS, NO_GRADIENT, NONFINITE_EDGE, RAMP, ZERO_EDGE
-from autograd.render.text import format_shape, html_label, quote, shape_of
+from autograd.render.text import format_shape, shape_of
 from autograd.unbroadcast import unbroadcast
 
 NODE_LINE = re.compile(r"^\s*([nb]\d+) \[(.*)\]$")
