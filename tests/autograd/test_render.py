@@ -10,6 +10,7 @@ import pytest
 import nodes as nd
 from autograd import SGD, Graph, Input, Node, Parameter, draw, scope
 from autograd.render import Diagram, health, save, style
+from autograd.render.gradients import current_gradients
 from autograd.render.markup import html_label, quote
 from autograd.render.output import INSTALL_HINT
 from autograd.render.style import BORDERS, HEALTH, KINDS, NO_GRADIENT, NONFINITE_EDGE, RAMP, ZERO_EDGE
@@ -439,7 +440,7 @@ def test_non_finite_addends_are_drawn_as_such(grads, values, x_value, word):
 
 
 def test_colour_ramp_and_strength_take_any_float():
-    from autograd.render.diagram import _strength
+    from autograd.render.edges import strength as _strength
 
     for t in (float("nan"), float("inf"), -float("inf"), -1.0, 2.0):
         assert re.fullmatch(r"#[0-9a-f]{6}", style.ramp(t))
@@ -480,10 +481,10 @@ def test_current_gradients_tell_leaves_by_their_consumers():
     graph, feeds = small_net()
     graph.forward(feeds)
     graph.backward(update=False)
-    current, stale = health.current_gradients(graph.nodes)
+    current, stale = current_gradients(graph.nodes)
     assert graph.parameter("fc.weight") in current and not stale
     graph.forward(feeds, grad=False)
-    current, stale = health.current_gradients(graph.nodes)
+    current, stale = current_gradients(graph.nodes)
     assert not current and graph.parameter("fc.weight") in stale and graph.node("act") in stale
 
 
