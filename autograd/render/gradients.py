@@ -62,8 +62,8 @@ def drawn_gradients(nodes, mode):
     else:
         captions = ()
         if stale:
-            captions += (f"{len(stale)} node{'s' * (len(stale) != 1)} hold gradients from an earlier forward pass: "
-                         "not drawn",)
+            held = "node holds a gradient" if len(stale) == 1 else "nodes hold gradients"
+            captions += (f"{len(stale)} {held} from an earlier forward pass: not drawn",)
         if not with_addends:
             captions += (NO_ADDENDS,)
     return Gradients(mode, current, with_addends, captions)
