@@ -166,3 +166,15 @@ def shared_weight_net():
     graph.forward({"x": rng.standard_normal((2, 4))})
     graph.backward(keep_addends=True, update=False)
     return graph
+
+
+@pytest.fixture
+def fanning_net():
+    """h = tanh(p) feeds relu 'a' and sigmoid 'b', added in 'ab' and summed in 'total'; after backward."""
+    p = Parameter([0.5, -1.0, 2.0], name="p")
+    h = nd.tanh(p, name="h")
+    both = nd.add(nd.relu(h, name="a"), nd.sigmoid(h, name="b"), name="ab")
+    graph = Graph(nd.sum(both, name="total"))
+    graph.forward({})
+    graph.backward(keep_addends=True, update=False)
+    return graph

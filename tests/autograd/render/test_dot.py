@@ -10,7 +10,17 @@ import nodes as nd
 from autograd import Graph, Input, Parameter, draw
 from autograd.render import health, save, scene_of
 from autograd.render.dot import write_dot
-from autograd.render.style import BORDERS, HEALTH, KINDS, NO_GRADIENT, NONFINITE_EDGE, ZERO_EDGE, ramp
+from autograd.render.style import (
+    BORDERS,
+    GRAD_TEXT,
+    HEALTH,
+    KINDS,
+    MUTED,
+    NO_GRADIENT,
+    NONFINITE_EDGE,
+    ZERO_EDGE,
+    ramp,
+)
 
 from .reading import DotText, attr_of
 
@@ -106,6 +116,21 @@ def test_addends_are_drawn_as_colour_and_width(trained_net):
     assert "norm of the addend" not in DotText(draw(trained_net, grads=True, legend=False).source).caption()
 
 
+def test_numbers_are_written_where_the_scene_puts_them(fanning_net):
+    scene = scene_of(fanning_net, grads=True)
+    names = {item.id: item.name for item in scene.items()}
+    dot = DotText(draw(fanning_net, grads=True).source)
+    angles = {"taillabel": "60", "headlabel": "-60"}
+    assert {e.label_at for e in scene.edges} == {None, "taillabel", "headlabel"}
+    for edge in scene.edges:
+        attrs = dot.edge(names[edge.tail], names[edge.head])
+        for at in ("label", "taillabel", "headlabel"):
+            assert (f" {at}=<" in f" {attrs}") == (edge.label_at == at)
+        if edge.label_at:
+            assert attr_of(attrs, "labelangle") == angles[edge.label_at] and attr_of(attrs, "labeldistance") == "1.8"
+            assert edge.addend.text in attrs
+
+
 def test_without_addends_edges_are_plain(small_net):
     graph, feeds = small_net
     graph.forward(feeds)
@@ -127,6 +152,8 @@ def test_zero_and_non_finite_addends_have_colours_of_their_own(zero_addend_net, 
     dot = DotText(draw(zero_addend_net, grads=True).source)
     zero = dot.edge("shift", "dead")
     assert attr_of(zero, "color") == ZERO_EDGE["color"] and "dashed" not in zero
+    assert f'<font color="{MUTED}">0</font>' in zero  # its number as weak as its colour
+    assert f'<font color="{GRAD_TEXT}">' in dot.edge("mm2", "out")
     assert attr_of(dot.edge("w", "mm2"), "color") not in (ZERO_EDGE["color"], NO_GRADIENT["color"])
     assert "dashed" in dot.edge("x", "mm")
     assert "zero" in dot.caption() and "no gradient" in dot.caption()
@@ -136,6 +163,7 @@ def test_zero_and_non_finite_addends_have_colours_of_their_own(zero_addend_net, 
                 dot = DotText(draw(dividing_net(x_value), grads=grads, values=values).source)
                 edge = dot.edge("w", "q")
                 assert attr_of(edge, "color") == NONFINITE_EDGE["color"] and word in re.sub(r"<[^>]+>", " ", edge)
+                assert f'<font color="{NONFINITE_EDGE["color"]}"><b>' in edge  # its words red and bold too
                 assert attr_of(dot.edge("q", "loss"), "color") != NONFINITE_EDGE["color"]
                 assert "NaN/inf" in dot.caption()
 
@@ -177,6 +205,16 @@ def test_teaching_graphs_underline_their_long_edge_labels(teaching_net):
     edge = DotText(source).edge("w", "f")
     assert "decorate=true" in edge and " label=<" in " " + edge and "addend [1 -1]" in edge
     assert "{rank=same" not in source
+
+
+def test_a_long_chain_writes_every_item_and_edge():
+    x = Input(name="x", shape=(None, 2))
+    y = x
+    for _ in range(3000):
+        y = nd.add(y, 1.0)
+    dot = DotText(draw(y).source)
+    assert len(dot.attrs) == 3000 * 2 + 1  # each add has a constant
+    assert len(dot.edges) == 3000 * 2
 
 
 def test_the_caption_holds_title_summary_and_legend(small_net):

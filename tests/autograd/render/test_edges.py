@@ -84,13 +84,8 @@ def test_a_shared_parameter_sends_one_addend_along_each_edge(shared_weight_net):
     assert first.beside is None and second.beside is None  # used twice: not beside either
 
 
-def test_numbers_sit_by_the_input_unless_it_feeds_several_consumers():
-    p = Parameter([0.5, -1.0, 2.0], name="p")
-    h = nd.tanh(p, name="h")
-    both = nd.add(nd.relu(h, name="a"), nd.sigmoid(h, name="b"), name="ab")
-    graph = Graph(nd.sum(both, name="total"))
-    graph.forward({})
-    graph.backward(keep_addends=True, update=False)
+def test_numbers_sit_by_the_input_unless_it_feeds_several_consumers(fanning_net):
+    graph = fanning_net
     scene = scene_of(graph, grads=True)
     assert the_edge(scene, "ab", "total").label_at == "taillabel"  # one edge out, one in: by the input
     assert the_edge(scene, "h", "a").label_at == "headlabel"  # h feeds two: each number by its consumer
