@@ -7,11 +7,13 @@
     draw(graph, grads=True, path="g.svg")  # gradient norms on nodes and edges
 
 The result is a `graphviz.Digraph`: it shows inline in Jupyter and `.source`
-is its DOT text, which needs no Graphviz installation.
+is its DOT text, which needs no Graphviz installation. `scene_of(...)`,
+with the same arguments, is what the diagram shows as plain data (see
+`scene`); `dot.write_dot` writes such a scene.
 """
 
-from .diagram import draw
+from .diagram import draw, scene_of
 from .health import Thresholds
 from .output import Diagram, save
 
-__all__ = ["Diagram", "Thresholds", "draw", "save"]
+__all__ = ["Diagram", "Thresholds", "draw", "save", "scene_of"]

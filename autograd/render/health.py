@@ -10,19 +10,12 @@ the same way.)
 A drawing looks at each array once: `Stats` computes what the labels, the
 health flags and the edge widths need of an array in one pass and keeps it,
 so a gradient shared by a node and the edge into it costs one norm.
-
-Gradients are current when they come from the backward pass of the forward
-pass that computed the values on the drawing: a non-leaf node's `grad_stamp`
-is its `stamp`, and a leaf's `grad_stamp` is the stamp of one of its
-consumers. A later forward pass (even with grad=False) makes the old
-gradients stale; they are not drawn as if they were current.
 """
 
 import math
 
 import numpy as np
 
-from ..node import Leaf
 from ..parameter import Parameter
 from ..unbroadcast import unbroadcast
 
@@ -76,9 +69,11 @@ class Summary:
 
     @property
     def rms(self):
+        """Root mean square of the entries: the norm independent of the array's size."""
         return self.norm / math.sqrt(self.size) if self.size else 0.0
 
     def mean_std(self):
+        """(mean, std) of the entries in float64, computed on first request."""
         if self._mean_std is None:
             if self.size == 0:
                 self._mean_std = (0.0, 0.0)
@@ -95,6 +90,7 @@ class Stats:
         self._seen = {}
 
     def of(self, a):
+        """The Summary of array `a`, computed on its first request."""
         key = id(a)
         hit = self._seen.get(key)
         if hit is None or hit[0] is not a:
@@ -167,28 +163,3 @@ def problems(node, thresholds, grad=None, stats=None):
             elif s.rms > thresholds.exploding:
                 found.append(("exploding", "exploding gradient"))
     return found
-
-
-def current_gradients(nodes):
-    """(current, stale): {node: grad} of the gradients that belong to the values
-    on the drawing, and the nodes whose gradient is from an earlier forward pass."""
-    consumer_stamps = {}
-    for n in nodes:
-        for i in n.inputs:
-            if isinstance(i, Leaf):
-                consumer_stamps.setdefault(i, []).append(n.stamp)
-    current, stale = {}, []
-    for n in nodes:
-        g = n.grad
-        if g is None:
-            continue
-        if isinstance(n, Leaf):
-            stamps = consumer_stamps.get(n)
-            fresh = stamps is None or any(n.grad_stamp is s for s in stamps)
-        else:
-            fresh = n.grad_stamp is n.stamp
-        if fresh:
-            current[n] = g
-        else:
-            stale.append(n)
-    return current, stale

@@ -55,6 +55,7 @@ class Diagram(graphviz.Digraph):
             return self.source if encoding is not None else self.source.encode(self.encoding)
 
     def unflatten(self, *args, **kwargs):
+        """graphviz's unflatten; without `dot`, this diagram's source as a graphviz.Source."""
         try:
             return super().unflatten(*args, **kwargs)
         except graphviz.ExecutableNotFound:

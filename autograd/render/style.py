@@ -96,6 +96,31 @@ def kind_of(node, roots=()):
     return "op"
 
 
+def item_attributes(kind, flags=()):
+    """The Graphviz attributes of an item of `kind` carrying health `flags` (names).
+
+    The strongest fill flag (NaN/inf, dead ReLU, frozen) replaces the kind's
+    fill; a gradient-norm flag only changes the border, so the kind stays visible.
+    """
+    attrs = dict(KINDS[kind])
+    for flag in ("nonfinite", "dead_relu", "frozen"):
+        if flag in flags:
+            attrs.update(HEALTH[flag])
+            if flag == "frozen":
+                attrs["style"] = attrs["style"] + ",dashed"
+            break
+    for flag in ("exploding", "vanishing"):
+        if flag in flags:
+            attrs.update(BORDERS[flag])
+            break
+    return attrs
+
+
+def addend_width(strength):
+    """The pen width of an edge whose addend has `strength` in [0, 1]: 1.2 to 4.5 points."""
+    return f"{1.2 + 3.3 * strength:.2f}"
+
+
 def ramp(t):
     """Colour for t in [0, 1] interpolated along RAMP (NaN counts as 0)."""
     t = float(t)

@@ -1,0 +1,143 @@
+"""The drawn edges: which items they join, the addend each carries back, and where its words go.
+
+The edges into or out of a folded block are merged, one per pair of items;
+their addends are taken together. An edge's strength places its norm
+between the weakest and the strongest on the drawing, on a log scale, so
+one colour ramp serves a graph whose gradients span many decades.
+"""
+
+import math
+
+from . import health
+from .scene import Addend, Edge
+from .text import number, small_array
+
+
+class Merged:
+    """The edges of one pair of drawn items while they are collected: the tensor and the addends."""
+
+    __slots__ = ("source", "squares", "sent", "single", "finite", "nan")
+
+    def __init__(self, source):
+        self.source = source  # the node making the tensor (the first one, for a block's merged edges)
+        self.squares = 0.0
+        self.sent = False
+        self.single = None  # the addend itself while there is exactly one
+        self.finite = True
+        self.nan = False
+
+    def add(self, addend, summary):
+        """Take in one more addend sent back along the edge (`summary` its `health.Summary`)."""
+        if not summary.finite:
+            self.finite = False
+            self.nan = self.nan or math.isnan(summary.norm)
+        else:
+            self.squares += summary.norm * summary.norm
+        self.single = addend if not self.sent else None
+        self.sent = True
+
+    @property
+    def norm(self):
+        """sqrt(sum of squared norms); NaN or inf when an addend holds them (NaN wins)."""
+        if not self.finite:
+            return math.nan if self.nan else math.inf
+        return math.sqrt(self.squares)
+
+
+def merged_edges(nodes, item_of, gradients, stats):
+    """{(tail item, head item, input index or None): Merged}, in graph order.
+
+    Two nodes keep one edge per input (x * x has two: two addends); a
+    block's edges to one item are one (index None). Addends are taken in
+    only from consumers whose gradient is current, when the drawing shows them.
+    """
+    edges = {}
+    for consumer in nodes:
+        if not consumer.inputs:
+            continue
+        dst = item_of(consumer)
+        sends = gradients.with_addends and consumer.addends is not None and consumer in gradients.current
+        for index, inp in enumerate(consumer.inputs):
+            src = item_of(inp)
+            if src == dst:
+                continue  # inside one box
+            key = (src, dst, index if src[0] == dst[0] == "node" else None)
+            edge = edges.get(key)
+            if edge is None:
+                edge = edges[key] = Merged(inp)
+            if sends:
+                addend = health.received_addend(consumer, index)
+                if addend is not None:
+                    edge.add(addend, stats.of(addend))
+    return edges
+
+
+def norm_span(merged):
+    """(weakest, strongest) finite non-zero addend norm among `merged`'s edges, or None."""
+    norms = [e.norm for e in merged.values() if e.sent and e.finite and e.norm > 0]
+    return (min(norms), max(norms)) if norms else None
+
+
+def strength(value, low, high):
+    """Where a norm sits between log10 bounds `low` and `high`, in [0, 1] (0 for zero, NaN or inf)."""
+    if not value > 0 or not math.isfinite(value):
+        return 0.0
+    if high <= low:
+        return 0.5
+    return min(max((math.log10(value) - low) / (high - low), 0.0), 1.0)
+
+
+def drawn_edges(merged, ids, shapes, *, span=None, sides=None, with_addends=False, edge_shapes=False,
+                value_limit=0):
+    """The scene's Edges for `merged_edges`'s output.
+
+    ids: item -> item id; shapes: node -> shape text; span: `norm_span`;
+    sides: {leaf: 'left' or 'right'} for leaves drawn beside their consumer;
+    edge_shapes: write each tensor's shape on its edge; value_limit: write a
+    small addend's numbers instead of its norm.
+    """
+    sides = sides or {}
+    low, high = (math.log10(span[0]), math.log10(span[1])) if span else (0.0, 0.0)
+    fan_out, fan_in = {}, {}  # edges per item, for where a number goes
+    for src, dst, _ in merged:
+        fan_out[src] = fan_out.get(src, 0) + 1
+        fan_in[dst] = fan_in.get(dst, 0) + 1
+    out = []
+    for (src, dst, _), m in merged.items():
+        side = sides.get(src[1]) if src[0] == "node" else None
+        addend = _addend(m, low, high, value_limit) if with_addends else None
+        # A leaf beside its only consumer says its shape on its own label, and
+        # the addend it received is its gradient, also on its label. (A label
+        # on a flat edge would also cost the layout a rank of its own.)
+        quiet = side is not None and m.finite
+        show_shape = edge_shapes and not quiet
+        show_addend = addend is not None and addend.sent and not quiet
+        at = None
+        if show_shape or show_addend:
+            at = _label_place(side, edge_shapes, value_limit, fan_out[src], fan_in[dst])
+        out.append(Edge(ids[src], ids[dst], shapes[m.source], addend, show_shape, show_addend, at,
+                        at == "label" and bool(value_limit), side))
+    return out
+
+
+def _addend(merged, low, high, value_limit):
+    if not merged.sent:
+        return Addend(False)
+    numbers = None
+    if value_limit and merged.single is not None:
+        numbers = small_array(merged.single, value_limit)
+    norm = merged.norm
+    text = f"addend {numbers}" if numbers is not None else number(norm)
+    return Addend(True, norm, merged.finite, text, strength(norm, low, high))
+
+
+def _label_place(side, edge_shapes, value_limit, fan_out, fan_in):
+    """Numbers sit beside their edge just after it leaves the input (where the
+    addend arrives), turned off the line, without stretching the layout; for
+    an input used several times, by each consumer instead, so they do not
+    crowd together. Shapes are too wide to sit off the line, and teaching
+    graphs (values shown) have long labels: those take their room in the
+    layout, as does the label of a leaf beside its consumer."""
+    if side or value_limit or edge_shapes:
+        return "label"
+    return "taillabel" if fan_out <= fan_in else "headlabel"
