@@ -19,10 +19,9 @@ backward runs, and each pass sets the per-node settings it needs (`keep`,
 see each other's settings.
 """
 
-import functools
-
 import numpy as np
 
+from . import vectors
 from .backward import Plan, sweep
 from .errors import BackwardError, GraphError, ShapeError
 from .feeds import feed_inputs
@@ -176,14 +175,14 @@ class Graph:
         return self._plan
 
     def _seeds(self, seed):
-        """dG/droot for each root: ones (made once per shape, read-only) unless given."""
+        """dG/droot for each root: ones (made once per shape, read-only, so nothing can change it) unless given."""
         seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed] * len(self.roots)
         if len(seeds) != len(self.roots):
             raise ValueError(f"{len(seeds)} seeds for {len(self.roots)} roots {[r.name for r in self.roots]}")
         out = []
         for root, s in zip(self.roots, seeds):
             value = root.value
-            s = _ones(value.shape, value.dtype) if s is None else np.asarray(s, dtype=value.dtype)
+            s = vectors.ones(value.shape, value.dtype) if s is None else np.asarray(s, dtype=value.dtype)
             if s.shape != value.shape:
                 raise ShapeError(f"seed of shape {s.shape} for root '{root.name}' of shape {value.shape}")
             out.append(s)
@@ -240,14 +239,6 @@ def buffered(nodes):
             seen.add(id(node.buffers))
             found.append((node.buffer_name or node.name, node.buffers))
     return found
-
-
-@functools.lru_cache(maxsize=16)
-def _ones(shape, dtype):
-    """The default seed dG/droot = 1, made once per shape (read-only, so nothing can change it)."""
-    ones = np.ones(shape, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
 
 
 def _check_unique_names(graph):
