@@ -20,6 +20,7 @@ is updated once) and gives each call's nodes names of their own: the second
 call's are `fc1#1.matmul`, the third's `fc1#2.matmul`.
 """
 
+import contextlib
 import re
 
 from .naming import check_name, current_scope, scope, unique_root_name
@@ -140,7 +141,11 @@ class Block:
                     yield member
 
     def named_parameters(self):
-        """[(name, parameter)] of every parameter of this block and its sub-blocks, each once."""
+        """[(name, parameter)] of every parameter of this block and its sub-blocks, each once.
+
+        The block's own parameters come first, then each sub-block's, in
+        attribute order (the order of PyTorch's `named_parameters`).
+        """
         found, seen = [], set()
         for _, block in self.named_blocks():
             for member in block._members():
@@ -173,13 +178,22 @@ class Block:
     # -- wiring -------------------------------------------------------------
     def __call__(self, *inputs, **options):
         """Wire the block on `inputs` in a scope of this call's own (see the module docstring)."""
+        with self.calling():
+            return self.wire(*inputs, **options)
+
+    @contextlib.contextmanager
+    def calling(self):
+        """The scope of one call of this block: `fc1` for the first call made here, `fc1#1` for the second...
+
+        `__call__` wires inside it; a block with another way in (attention
+        on token rows, say) opens it the same way, so its nodes are named alike.
+        """
         self._adopt_all()
         enclosing = current_scope()
         count = self._calls.get(enclosing, 0)
         self._calls[enclosing] = count + 1
-        segment = self._local_name() if count == 0 else f"{self._local_name()}#{count}"
-        with scope(segment):
-            return self.wire(*inputs, **options)
+        with scope(self._local_name() if count == 0 else f"{self._local_name()}#{count}") as prefix:
+            yield prefix
 
     def wire(self, *inputs, **options):
         """Build the block's nodes on `inputs` and return the output node (written by each block)."""

@@ -131,7 +131,7 @@ def health(batch):
     x = Input(name="x", shape=(None, 6))
     labels = Input(name="labels", shape=(None,), dtype=np.int64)
     frozen = nd.Linear(6, 6, name="frozen_layer", rng=rng)
-    for p in frozen.parameters:
+    for p in frozen.parameters():
         p.freeze()
     h = nd.relu(frozen(x), name="relu_ok")
     dying = nd.Linear(6, 6, name="dying_layer", rng=rng)

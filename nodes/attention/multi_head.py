@@ -1,6 +1,6 @@
 """Multi-head self-attention: projections, heads, attention, merge, output projection."""
 
-from autograd import scope
+from autograd import Block
 from nodes.array.reshape import reshape
 from nodes.array.transpose import swapaxes
 from nodes.connection.linear import Linear
@@ -10,7 +10,7 @@ from .scaled_dot_product import scaled_dot_product_attention
 from .tokens import to_rows, to_tokens, token_count
 
 
-class MultiHeadSelfAttention:
+class MultiHeadSelfAttention(Block):
     """Self-attention of tokens x (N, T, dim) with `heads` heads of width dim / heads.
 
         q, k, v = x Wq + bq, x Wk, x Wv + bv               (each (N, T, dim))
@@ -28,43 +28,44 @@ class MultiHeadSelfAttention:
     which copies the heads back into rows.
     """
 
-    def __init__(self, dim, heads, name="attn", fused=True, rng=None):
+    default_name = "attn"
+
+    def __init__(self, dim, heads, name=None, fused=True, rng=None):
         if dim % heads:
             raise ValueError(f"dim {dim} is not a multiple of heads {heads}")
-        self.name, self.dim, self.heads, self.fused = name, dim, heads, fused
-        with scope(name):
-            self.q, self.k, self.v, self.out = (
-                Linear(dim, dim, name=label, bias=label != "k", init="xavier", rng=rng)
-                for label in ("q", "k", "v", "out")
-            )
+        super().__init__(name)
+        self.dim, self.heads, self.fused = dim, heads, fused
+        self.q = Linear(dim, dim, init="xavier", rng=rng)
+        self.k = Linear(dim, dim, bias=False, init="xavier", rng=rng)
+        self.v = Linear(dim, dim, init="xavier", rng=rng)
+        self.out = Linear(dim, dim, init="xavier", rng=rng)
 
-    @property
-    def parameters(self):
-        return [p for layer in (self.q, self.k, self.v, self.out) for p in layer.parameters]
-
-    def __call__(self, x, mask=None, tokens=None):
+    def wire(self, x, mask=None, tokens=None):
         """Wire the block on tokens x (N, T, dim); returns (N, T, dim).
 
         `tokens` is T, needed only when x's static shape does not tell it.
         """
         tokens = token_count(x, self.dim, tokens)
-        with scope(self.name):
-            rows = self.on_rows(to_rows(x, self.dim), tokens, mask)
-            return to_tokens(rows, tokens, self.dim)
+        rows = self._on_rows(to_rows(x, self.dim), tokens, mask)
+        return to_tokens(rows, tokens, self.dim)
 
     def on_rows(self, rows, tokens, mask=None):
         """The same on token rows (N*T, dim) of sequences of `tokens` tokens; returns rows.
 
-        Opens no scope: call it inside the scope `self.name` (as __call__ and
-        TransformerBlock do) so the nodes are named `<name>.q.matmul` and so on.
+        A call of the block like `block(x)`: its nodes are `<name>.q.matmul`
+        and so on (TransformerBlock runs attention on rows this way).
         """
+        with self.calling():
+            return self._on_rows(rows, tokens, mask)
+
+    def _on_rows(self, rows, tokens, mask):
         d = self.dim // self.heads
 
-        def split(layer):
-            h = reshape(layer(rows), (-1, tokens, self.heads, d), name=f"{layer.name}_split")
-            return swapaxes(h, 1, 2, name=f"{layer.name}_heads")
+        def split(layer, label):
+            h = reshape(layer(rows), (-1, tokens, self.heads, d), name=f"{label}_split")
+            return swapaxes(h, 1, 2, name=f"{label}_heads")
 
-        q, k, v = split(self.q), split(self.k), split(self.v)
+        q, k, v = split(self.q, "q"), split(self.k, "k"), split(self.v, "v")
         if self.fused:
             o = fused_attention(q, k, v, mask=mask, name="attention")
         else:

@@ -2,7 +2,7 @@
 
 import math
 
-from autograd import ShapeError, scope
+from autograd import Block, ShapeError, scope
 from autograd.errors import static_shape
 from nodes.array.reshape import reshape
 from nodes.array.transpose import transpose
@@ -40,33 +40,32 @@ def patches(x, image_size=28, patch_size=7, name="patches"):
         return reshape(tiles, (-1, g * g, p * p), name="flat")
 
 
-class PatchEmbedding:
+class PatchEmbedding(Block):
     """Images -> patch tokens (N, g*g, dim): `patches`, then one Linear p*p -> dim.
 
     Parameters `<name>.proj.weight` (p*p, dim) and `<name>.proj.bias`. The
     Linear runs on the (N*g*g, p*p) rows, one BLAS product.
     """
 
-    def __init__(self, image_size=28, patch_size=7, dim=64, name="patch_embed", rng=None):
+    default_name = "patch_embed"
+
+    def __init__(self, image_size=28, patch_size=7, dim=64, name=None, rng=None):
+        super().__init__(name)
         self.grid = patch_grid(image_size, patch_size)
-        self.name, self.image_size, self.patch_size, self.dim = name, image_size, patch_size, dim
-        with scope(name):
-            self.proj = Linear(patch_size * patch_size, dim, name="proj", init="xavier", rng=rng)
+        self.image_size, self.patch_size, self.dim = image_size, patch_size, dim
+        self.proj = Linear(patch_size * patch_size, dim, init="xavier", rng=rng)
 
     @property
     def tokens(self):
+        """Number of patch tokens per image, g*g."""
         return self.grid * self.grid
 
-    @property
-    def parameters(self):
-        return self.proj.parameters
-
-    def __call__(self, x):
+    def wire(self, x):
+        """Patch tokens (N, g*g, dim) of the images x."""
         p = self.patch_size
-        with scope(self.name):
-            flat = patches(x, self.image_size, p)
-            rows = reshape(flat, (-1, p * p), name="rows")
-            return to_tokens(self.proj(rows), self.tokens, self.dim)
+        flat = patches(x, self.image_size, p)
+        rows = reshape(flat, (-1, p * p), name="rows")
+        return to_tokens(self.proj(rows), self.tokens, self.dim)
 
     def __repr__(self):
         return f"PatchEmbedding({self.image_size}, {self.patch_size}, dim={self.dim}, name={self.name!r})"

@@ -1,6 +1,6 @@
 """The pre-norm transformer encoder block."""
 
-from autograd import scope
+from autograd import Block
 from nodes.activation.gelu import gelu
 from nodes.connection.linear import Linear
 from nodes.math.arithmetic import add
@@ -10,7 +10,7 @@ from .multi_head import MultiHeadSelfAttention
 from .tokens import to_rows, to_tokens, token_count
 
 
-class TransformerBlock:
+class TransformerBlock(Block):
     """Pre-norm encoder block on tokens x (N, T, dim):
 
         h   = x + attn(ln1(x))
@@ -22,35 +22,28 @@ class TransformerBlock:
     block runs on token rows (N*T, dim) between one reshape in and one out.
     """
 
-    def __init__(self, dim, heads, mlp_hidden, name="block", fused=True, rng=None):
-        self.name, self.dim, self.heads, self.mlp_hidden = name, dim, heads, mlp_hidden
-        with scope(name):
-            self.ln1 = LayerNorm(dim, name="ln1")
-            self.attn = MultiHeadSelfAttention(dim, heads, name="attn", fused=fused, rng=rng)
-            self.ln2 = LayerNorm(dim, name="ln2")
-            self.fc1 = Linear(dim, mlp_hidden, name="fc1", init="he", rng=rng)
-            self.fc2 = Linear(mlp_hidden, dim, name="fc2", init="xavier", rng=rng)
+    default_name = "block"
 
-    @property
-    def parameters(self):
-        layers = (self.ln1, self.attn, self.ln2, self.fc1, self.fc2)
-        return [p for layer in layers for p in layer.parameters]
+    def __init__(self, dim, heads, mlp_hidden, name=None, fused=True, rng=None):
+        super().__init__(name)
+        self.dim, self.heads, self.mlp_hidden = dim, heads, mlp_hidden
+        self.ln1 = LayerNorm(dim)
+        self.attn = MultiHeadSelfAttention(dim, heads, fused=fused, rng=rng)
+        self.ln2 = LayerNorm(dim)
+        self.fc1 = Linear(dim, mlp_hidden, init="he", rng=rng)
+        self.fc2 = Linear(mlp_hidden, dim, init="xavier", rng=rng)
 
-    def __call__(self, x, mask=None, tokens=None):
+    def wire(self, x, mask=None, tokens=None):
         """Wire the block on tokens x (N, T, dim); returns (N, T, dim).
 
         `mask` as in `fused_attention`; `tokens` is T, needed only when x's static
         shape does not tell it.
         """
         tokens, dim = token_count(x, self.dim, tokens), self.dim
-        with scope(self.name):
-            rows = to_rows(x, dim)
-            normed = self.ln1(rows)
-            with scope(self.attn.name):
-                a = self.attn.on_rows(normed, tokens, mask)
-            h = add(rows, a, name="residual1")
-            m = self.fc2(gelu(self.fc1(self.ln2(h)), name="gelu"))
-            return to_tokens(add(h, m, name="residual2"), tokens, dim)
+        rows = to_rows(x, dim)
+        h = add(rows, self.attn.on_rows(self.ln1(rows), tokens, mask), name="residual1")
+        m = self.fc2(gelu(self.fc1(self.ln2(h)), name="gelu"))
+        return to_tokens(add(h, m, name="residual2"), tokens, dim)
 
     def __repr__(self):
         return f"TransformerBlock({self.dim}, heads={self.heads}, mlp_hidden={self.mlp_hidden}, name={self.name!r})"

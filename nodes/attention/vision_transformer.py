@@ -1,6 +1,6 @@
 """A small vision transformer classifier assembled from the attention blocks."""
 
-from autograd import scope
+from autograd import Block
 from nodes.connection.embedding import PositionalEmbedding
 from nodes.connection.linear import Linear
 from nodes.math.reduction import mean
@@ -9,7 +9,7 @@ from .patches import PatchEmbedding
 from .transformer import TransformerBlock
 
 
-class VisionTransformer:
+class VisionTransformer(Block):
     """Images -> class logits:
 
         patches (p x p) -> Linear to dim -> + learned positions
@@ -19,27 +19,22 @@ class VisionTransformer:
     `vit.positions.positions`, `vit.block1.attn.q.weight`, ..., `vit.head.weight`.
     """
 
+    default_name = "vit"
+
     def __init__(self, image_size=28, patch_size=7, dim=64, depth=2, heads=4, mlp_hidden=128, classes=10,
-                 name="vit", fused=True, rng=None):
-        self.name = name
-        with scope(name):
-            self.embed = PatchEmbedding(image_size, patch_size, dim, name="patch_embed", rng=rng)
-            self.positions = PositionalEmbedding(self.embed.tokens, dim, name="positions", rng=rng)
-            self.blocks = [
-                TransformerBlock(dim, heads, mlp_hidden, name=f"block{i + 1}", fused=fused, rng=rng)
-                for i in range(depth)
-            ]
-            self.head = Linear(dim, classes, name="head", init="xavier", rng=rng)
+                 name=None, fused=True, rng=None):
+        super().__init__(name)
+        self.embed = PatchEmbedding(image_size, patch_size, dim, name="patch_embed", rng=rng)
+        self.positions = PositionalEmbedding(self.embed.tokens, dim, rng=rng)
+        self.blocks = [
+            TransformerBlock(dim, heads, mlp_hidden, name=f"block{i + 1}", fused=fused, rng=rng)
+            for i in range(depth)
+        ]
+        self.head = Linear(dim, classes, init="xavier", rng=rng)
 
-    @property
-    def parameters(self):
-        layers = [self.embed, self.positions, *self.blocks, self.head]
-        return [p for layer in layers for p in layer.parameters]
-
-    def __call__(self, images):
+    def wire(self, images):
         """Wire the model on one-channel `images` (N, S*S), (N, S, S) or (N, S, S, 1); returns (N, classes)."""
-        with scope(self.name):
-            h = self.positions(self.embed(images))
-            for block in self.blocks:
-                h = block(h, tokens=self.embed.tokens)
-            return self.head(mean(h, axis=1, name="pool"))
+        h = self.positions(self.embed(images))
+        for block in self.blocks:
+            h = block(h, tokens=self.embed.tokens)
+        return self.head(mean(h, axis=1, name="pool"))

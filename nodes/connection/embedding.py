@@ -6,7 +6,7 @@ learned vector per position to a sequence of token vectors.
 
 import numpy as np
 
-from autograd import Node, Parameter, ShapeError, scope
+from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from nodes.math.arithmetic import add
 
@@ -53,55 +53,51 @@ def embedding(indices, table, name=None):
     return EmbeddingLookup(indices, table, name=name)
 
 
-class Embedding:
+class Embedding(Block):
     """A learned lookup table: `Embedding(vocab, dim, name)(indices)` -> (..., dim).
 
-    Creates the parameter `<name>.table` (vocab, dim), drawn from N(0, 1) as
-    usual for embeddings (there is no fan-in to scale by), and the node
-    `<name>.lookup`.
+    Parameter `<name>.table` (vocab, dim), drawn from N(0, std^2) (std 1 as
+    usual for embeddings: there is no fan-in to scale by); calling it wires
+    the node `<name>.lookup`.
     """
 
-    def __init__(self, vocab, dim, name="embedding", std=1.0, rng=None):
+    default_name = "embedding"
+
+    def __init__(self, vocab, dim, name=None, std=1.0, rng=None):
+        super().__init__(name)
         rng = rng if rng is not None else np.random.default_rng()
-        self.name, self.vocab, self.dim = name, vocab, dim
-        with scope(name):
-            self.table = Parameter(rng.standard_normal((vocab, dim)) * std, name="table")
+        self.vocab, self.dim = vocab, dim
+        self.table = Parameter(rng.standard_normal((vocab, dim)) * std)
 
-    @property
-    def parameters(self):
-        return [self.table]
-
-    def __call__(self, indices):
-        with scope(self.name):
-            return embedding(indices, self.table, name="lookup")
+    def wire(self, indices):
+        """The rows of the table picked by `indices`."""
+        return embedding(indices, self.table, name="lookup")
 
     def __repr__(self):
         return f"Embedding({self.vocab}, {self.dim}, name={self.name!r})"
 
 
-class PositionalEmbedding:
+class PositionalEmbedding(Block):
     """Learned positions: `PositionalEmbedding(length, dim, name)(x)` = x + P for x (N, T, dim).
 
-    Creates the parameter `<name>.positions` (length, dim), small normal
-    values (std 0.02) so that the positions start as a mild perturbation of
-    the tokens. The add broadcasts P over the batch; the engine sums its
-    addend over the batch axis, which is dG/dP. A sequence shorter than
-    `length` is not supported: T must equal `length`.
+    Parameter `<name>.positions` (length, dim), small normal values (std
+    0.02) so that the positions start as a mild perturbation of the tokens.
+    The add broadcasts P over the batch; the engine sums its addend over the
+    batch axis, which is dG/dP. A sequence shorter than `length` is not
+    supported: T must equal `length`.
     """
 
-    def __init__(self, length, dim, name="positions", std=0.02, rng=None):
+    default_name = "positions"
+
+    def __init__(self, length, dim, name=None, std=0.02, rng=None):
+        super().__init__(name)
         rng = rng if rng is not None else np.random.default_rng()
-        self.name, self.length, self.dim = name, length, dim
-        with scope(name):
-            self.positions = Parameter(rng.standard_normal((length, dim)) * std, name="positions")
+        self.length, self.dim = length, dim
+        self.positions = Parameter(rng.standard_normal((length, dim)) * std)
 
-    @property
-    def parameters(self):
-        return [self.positions]
-
-    def __call__(self, x):
-        with scope(self.name):
-            return add(x, self.positions, name="add")
+    def wire(self, x):
+        """x + positions."""
+        return add(x, self.positions, name="add")
 
     def __repr__(self):
         return f"PositionalEmbedding({self.length}, {self.dim}, name={self.name!r})"

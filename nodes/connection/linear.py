@@ -1,41 +1,37 @@
-"""Linear layer: a composite of a matmul and a bias add with its parameters."""
+"""Linear layer: a block of a matmul and a bias add with their parameters."""
 
 import numpy as np
 
-from autograd import Parameter, scope
+from autograd import Block, Parameter
 from nodes.common.init import init_weight
 from nodes.linalg.matmul import matmul
 from nodes.math.arithmetic import add
 
 
-class Linear:
+class Linear(Block):
     """y = x @ W + b for x of shape (..., in_features).
 
-    Creates the parameters `<name>.weight` (in_features, out_features) and
-    `<name>.bias` (out_features,), and the nodes `<name>.matmul` and
-    `<name>.add`, all inside the scope `<name>` so diagrams draw them as one
-    block. Call the layer on a node to wire it: `h = fc1(x)`. Calling it
-    twice shares the parameters (weight tying).
+    Parameters `<name>.weight` (in_features, out_features), drawn for `init`
+    (He or Xavier, see `init_weight`), and `<name>.bias` (out_features,) of
+    zeros; calling the layer on a node wires `<name>.matmul` and
+    `<name>.add` in its scope, so diagrams draw them as one block:
+    `h = fc1(x)`. Calling it again shares the parameters (weight tying); the
+    second call's nodes are `<name>#1.matmul` and `<name>#1.add`.
     """
 
-    def __init__(self, in_features, out_features, name="linear", bias=True, init="he", rng=None):
-        self.name = name
+    default_name = "linear"
+
+    def __init__(self, in_features, out_features, name=None, bias=True, init="he", rng=None):
+        super().__init__(name)
         self.in_features, self.out_features = in_features, out_features
-        with scope(name):
-            self.weight = Parameter(
-                init_weight((in_features, out_features), in_features, out_features, init, rng), name="weight"
-            )
-            self.bias = Parameter(np.zeros(out_features), name="bias") if bias else None
+        self.weight = Parameter(init_weight((in_features, out_features), in_features, out_features, init, rng))
+        self.bias = Parameter(np.zeros(out_features)) if bias else None
 
-    @property
-    def parameters(self):
-        return [p for p in (self.weight, self.bias) if p is not None]
-
-    def __call__(self, x):
-        with scope(self.name):
-            y = matmul(x, self.weight, name="matmul")
-            if self.bias is not None:
-                y = add(y, self.bias, name="add")
+    def wire(self, x):
+        """x @ weight (+ bias)."""
+        y = matmul(x, self.weight, name="matmul")
+        if self.bias is not None:
+            y = add(y, self.bias, name="add")
         return y
 
     def __repr__(self):

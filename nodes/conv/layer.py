@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from autograd import Parameter, scope
+from autograd import Block, Parameter
 from nodes.common.init import init_weight
 
 from .conv2d import conv2d
 from .im2col import pair
 
 
-class Conv2d:
+class Conv2d(Block):
     """y = conv2d(x, W) + b on NHWC images, with He-initialised weights.
 
     Creates `<name>.weight` of shape (kh, kw, in_channels / groups,
@@ -18,29 +18,26 @@ class Conv2d:
     the scope `<name>`; calling the layer on a node wires `<name>.conv2d`.
     """
 
+    default_name = "conv"
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 name="conv", bias=True, rng=None):
+                 name=None, bias=True, rng=None):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"in_channels {in_channels} and out_channels {out_channels} split into {groups} groups")
-        self.name = name
+        super().__init__(name)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = pair(kernel_size, "kernel size")
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         kh, kw = self.kernel_size
         fan_in = kh * kw * in_channels // groups
         shape = (kh, kw, in_channels // groups, out_channels)
-        with scope(name):
-            self.weight = Parameter(init_weight(shape, fan_in, kh * kw * out_channels, "he", rng), name="weight")
-            self.bias = Parameter(np.zeros(out_channels), name="bias") if bias else None
+        self.weight = Parameter(init_weight(shape, fan_in, kh * kw * out_channels, "he", rng))
+        self.bias = Parameter(np.zeros(out_channels)) if bias else None
 
-    @property
-    def parameters(self):
-        return [p for p in (self.weight, self.bias) if p is not None]
-
-    def __call__(self, x):
-        with scope(self.name):
-            return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
-                          dilation=self.dilation, groups=self.groups, name="conv2d")
+    def wire(self, x):
+        """The convolution of x with the weights (and bias)."""
+        return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
+                      dilation=self.dilation, groups=self.groups, name="conv2d")
 
     def __repr__(self):
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

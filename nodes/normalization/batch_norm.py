@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograd import Node, Parameter, ShapeError, scope
+from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from autograd.vectors import ones
 
@@ -61,21 +61,21 @@ class BatchNormalization(Node):
 
     op = "batch_norm"
 
-    def __init__(self, x, gamma, beta, momentum=0.1, eps=1e-5, name=None):
+    def __init__(self, x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, name=None):
         if not 0.0 <= momentum <= 1.0:
             raise ValueError(f"momentum must be in [0, 1], got {momentum}")
         self.momentum = float(momentum)
         self.eps = float(eps)
         super().__init__(x, gamma, beta, name=name)
+        if buffers is not None:  # a block's, shared by all its calls
+            self.buffers = buffers
+            return
         features = self.inputs[1].shape
         if features is not None and None not in features:
             self._make_buffers(features, _dtype_of(self.inputs[1]))
 
     def _make_buffers(self, features, dtype):
-        self.buffers = {
-            "running_mean": np.zeros(features, dtype=dtype),
-            "running_var": np.ones(features, dtype=dtype),
-        }
+        self.buffers = running_statistics(features, dtype)
 
     def infer_shape(self, x, gamma, beta):
         if len(x) not in (2, 4):
@@ -137,35 +137,46 @@ def _dtype_of(node):
     return dtype if dtype is not None else np.float32
 
 
-def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, name=None):
-    """Batch normalisation of `x` over all axes but the last (see BatchNormalization)."""
-    return BatchNormalization(x, gamma, beta, momentum=momentum, eps=eps, name=name)
+def running_statistics(features, dtype):
+    """Fresh running statistics for `features` channels: mean 0, variance 1."""
+    return {"running_mean": np.zeros(features, dtype=dtype), "running_var": np.ones(features, dtype=dtype)}
 
 
-class BatchNorm:
+def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, name=None):
+    """Batch normalisation of `x` over all axes but the last (see BatchNormalization).
+
+    `buffers` is a dict of running statistics to use (and update); by default
+    the node makes its own.
+    """
+    return BatchNormalization(x, gamma, beta, momentum=momentum, eps=eps, buffers=buffers, name=name)
+
+
+class BatchNorm(Block):
     """Batch normalisation with parameters `<name>.gamma` (ones) and `<name>.beta` (zeros).
 
     `features` is the number of channels (the last axis). Calling the layer
-    on a node wires `<name>.batch_norm`, whose `buffers` hold the running
-    statistics; the layer keeps that node as `self.node`.
+    on a node wires `<name>.batch_norm`. The running statistics belong to
+    the block (`self.buffers`), so every call of it, in training and in
+    evaluation graphs alike, uses and updates the same ones; checkpoints keep
+    them under `<name>.batch_norm`. `self.node` is the node of the latest call.
     """
 
-    def __init__(self, features, name="batch_norm", momentum=0.1, eps=1e-5):
-        self.name = name
+    default_name = "batch_norm"
+
+    def __init__(self, features, name=None, momentum=0.1, eps=1e-5):
+        super().__init__(name)
         self.features = int(features)
         self.momentum, self.eps = momentum, eps
         self.node = None
-        with scope(name):
-            self.gamma = Parameter(np.ones(self.features), name="gamma")
-            self.beta = Parameter(np.zeros(self.features), name="beta")
+        self.gamma = Parameter(np.ones(self.features))
+        self.beta = Parameter(np.zeros(self.features))
+        self.buffers = running_statistics(self.features, self.gamma.value.dtype)
 
-    @property
-    def parameters(self):
-        return [self.gamma, self.beta]
-
-    def __call__(self, x):
-        with scope(self.name):
-            self.node = batch_norm(x, self.gamma, self.beta, momentum=self.momentum, eps=self.eps, name="batch_norm")
+    def wire(self, x):
+        """The batch normalisation node of x, on the block's parameters and running statistics."""
+        self.node = batch_norm(x, self.gamma, self.beta, momentum=self.momentum, eps=self.eps, buffers=self.buffers,
+                               name="batch_norm")
+        self.node.buffer_name = f"{self.name}.batch_norm"
         return self.node
 
     def __repr__(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograd import Node, Parameter, ShapeError, scope
+from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from autograd.vectors import mean_weights
 
@@ -88,7 +88,7 @@ def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):
     return LayerNormalization(x, gamma, beta, axes=axes, eps=eps, name=name)
 
 
-class LayerNorm:
+class LayerNorm(Block):
     """Layer normalisation with its parameters `<name>.gamma` (ones) and `<name>.beta` (zeros).
 
     `features` is the size of the last axis, or a tuple giving the shape of
@@ -96,21 +96,18 @@ class LayerNorm:
     `<name>.layer_norm` inside the scope `<name>`.
     """
 
-    def __init__(self, features, name="layer_norm", eps=1e-5):
-        self.name = name
+    default_name = "layer_norm"
+
+    def __init__(self, features, name=None, eps=1e-5):
+        super().__init__(name)
         self.features = (features,) if isinstance(features, int) else tuple(features)
         self.eps = eps
-        with scope(name):
-            self.gamma = Parameter(np.ones(self.features), name="gamma")
-            self.beta = Parameter(np.zeros(self.features), name="beta")
+        self.gamma = Parameter(np.ones(self.features))
+        self.beta = Parameter(np.zeros(self.features))
 
-    @property
-    def parameters(self):
-        return [self.gamma, self.beta]
-
-    def __call__(self, x):
-        with scope(self.name):
-            return layer_norm(x, self.gamma, self.beta, axes=len(self.features), eps=self.eps, name="layer_norm")
+    def wire(self, x):
+        """The layer normalisation node of x over the trailing axes."""
+        return layer_norm(x, self.gamma, self.beta, axes=len(self.features), eps=self.eps, name="layer_norm")
 
     def __repr__(self):
         return f"LayerNorm({self.features}, name={self.name!r})"

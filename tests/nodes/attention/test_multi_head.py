@@ -70,7 +70,7 @@ def test_parameters_and_nodes_are_named_in_the_layer_scope():
     names = {p.name for p in graph.parameters}
     weights = {f"attn.{a}.weight" for a in ("q", "k", "v", "out")}
     assert names == weights | {"attn.q.bias", "attn.v.bias", "attn.out.bias"}  # no key bias
-    assert names == {p.name for p in layer.parameters}
+    assert names == {p.name for p in layer.parameters()}
     assert "attn.attention" in {n.name for n in graph.nodes}
     assert graph.forward(x=randn(2, 5, 8)).shape == (2, 5, 8)
 

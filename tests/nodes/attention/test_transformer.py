@@ -86,7 +86,7 @@ def test_parameters_are_named_in_nested_scopes():
     for b in ("block1", "block2"):
         assert {f"{b}.ln1.gamma", f"{b}.ln2.beta", f"{b}.attn.q.weight", f"{b}.attn.out.bias",
                 f"{b}.fc1.weight", f"{b}.fc2.bias"} <= names
-    assert len(names) == 2 * len(first.parameters) == 2 * 15
+    assert len(names) == 2 * len(first.parameters()) == 2 * 15
     assert "block1.attn.attention" in {n.name for n in graph.nodes}
     assert "block2.residual2" in {n.name for n in graph.nodes}
 

@@ -34,10 +34,11 @@ def _benchmark_model(dtype):
 def test_parameter_names_are_scoped():
     graph, vit = _benchmark_model(np.float32)
     names = [p.name for p in graph.parameters]
-    assert sorted(names) == sorted(p.name for p in vit.parameters)
-    for name in ("vit.patch_embed.proj.weight", "vit.positions.positions", "vit.block1.attn.q.weight",
-                 "vit.block2.fc2.bias", "vit.block2.ln1.gamma", "vit.head.weight"):
-        assert name in names
+    assert sorted(names) == sorted(p.name for p in vit.parameters())
+    assert vit.name.startswith("vit")  # unnamed: "vit", or "vit_1"... after other unnamed ones
+    for name in ("patch_embed.proj.weight", "positions.positions", "block1.attn.q.weight",
+                 "block2.fc2.bias", "block2.ln1.gamma", "head.weight"):
+        assert f"{vit.name}.{name}" in names
     block = 4 * 64 * 64 + 3 * 64 + 4 * 64 + 2 * 64 * 128 + 128 + 64  # attention, 2 layer norms, MLP
     assert graph.parameter_count == (49 * 64 + 64) + 16 * 64 + 2 * block + (64 * 10 + 10)
 

@@ -54,7 +54,7 @@ def test_parameters_are_named_in_the_layer_scope():
     layer = nd.Linear(4, 3, name="fc1")
     graph = Graph(layer(Input("x")))
     assert sorted(p.name for p in graph.parameters) == ["fc1.bias", "fc1.weight"]
-    assert layer.parameters == [layer.weight, layer.bias]
+    assert layer.parameters() == [layer.weight, layer.bias]
     assert layer.bias.value.shape == (3,) and np.all(layer.bias.value == 0)
 
 
