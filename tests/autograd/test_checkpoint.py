@@ -151,3 +151,43 @@ def test_buffers_are_saved_and_checked(tmp_path):
     node.buffers = {"mean": np.zeros(3, np.float32)}
     with pytest.raises(ag.CheckpointError, match="buffer 'mean' of node 'stats'"):
         graph.load(tmp_path / "m.npz")
+
+
+#: The demo CNN's entries as nodegrad 0.1 wrote them, before blocks named their parameters:
+#: a checkpoint of that version must keep loading.
+VERSION_0_1_CNN = {
+    "param/conv1.conv.weight": (5, 5, 1, 16), "param/conv1.bn.gamma": (16,), "param/conv1.bn.beta": (16,),
+    "param/conv2.conv.weight": (5, 5, 16, 32), "param/conv2.bn.gamma": (32,), "param/conv2.bn.beta": (32,),
+    "param/fc1.weight": (1568, 128), "param/fc1.bias": (128,), "param/classifier.weight": (128, 10),
+    "param/classifier.bias": (10,),
+    "buffer/conv1.bn.batch_norm/running_mean": (16,), "buffer/conv1.bn.batch_norm/running_var": (16,),
+    "buffer/conv2.bn.batch_norm/running_mean": (32,), "buffer/conv2.bn.batch_norm/running_var": (32,),
+}
+
+
+def test_a_checkpoint_in_the_layout_of_version_0_1_loads(tmp_path):
+    from autograd.demo import models
+
+    rng = np.random.default_rng(5)
+    arrays = {key: rng.standard_normal(shape).astype(np.float32) for key, shape in VERSION_0_1_CNN.items()}
+    np.savez(tmp_path / "old.npz", **arrays)
+    model = models.build("cnn", seed=0)
+    graph = ag.Graph(model.logits)
+    graph.load(tmp_path / "old.npz")
+    for key, array in arrays.items():
+        kind, _, name = key.partition("/")
+        if kind == "param":
+            np.testing.assert_array_equal(graph.parameter(name).value, array)
+        else:
+            owner, _, entry = name.rpartition("/")
+            np.testing.assert_array_equal(graph.node(owner).buffers[entry], array)
+
+
+def test_parameters_that_look_renamed_are_named_in_the_refusal(tmp_path):
+    x = ag.Input("x", shape=(None, 4))
+    nd.Linear(4, 3, name="old", rng=np.random.default_rng(0))(x)
+    np.savez(tmp_path / "model.npz", **{"param/old.weight": np.zeros((4, 3)), "param/old.bias": np.zeros(3)})
+    graph = ag.Graph(nd.Linear(4, 3, name="new", rng=np.random.default_rng(0))(x))
+    with pytest.raises(ag.CheckpointError, match=r"may have been renamed \('old.bias' -> 'new.bias', "
+                                                 r"'old.weight' -> 'new.weight'\)"):
+        graph.load(tmp_path / "model.npz")

@@ -359,3 +359,60 @@ def test_shapes_unknown_at_wiring_are_judged_by_the_node_s_shape_rule_when_forwa
     graph = ag.Graph(nd.conv2d(x, w, groups=3, name="conv"))
     with pytest.raises(ag.ShapeError, match=r"'conv' \(conv2d\) with inputs 'x' \(1, 5, 5, 6\).*not divisible by"):
         graph.forward(x=np.ones((1, 5, 5, 6)))
+
+
+def _break_once(node):
+    """Make `node`'s backward raise in the next pass only."""
+    original = node.backward
+
+    def broken(g):
+        node.backward = original
+        raise RuntimeError("broken on purpose")
+
+    node.backward = broken
+
+
+def test_a_failed_backward_leaves_every_gradient_as_the_last_good_pass_left_it():
+    x = ag.Input("x", shape=(None, 3))
+    w = ag.Parameter(np.ones((3, 2)), name="w")
+    hidden = nd.tanh(x @ w, name="hidden")
+    graph = ag.Graph(nd.sum(hidden * 2.0, name="total"))
+    graph.forward(x=np.ones((2, 3)))
+    graph.backward(update=False, accumulate=True)
+    good = {n.name: (None if n.grad is None else n.grad.copy()) for n in graph.nodes}
+    graph.forward(x=np.full((2, 3), 5.0))
+    _break_once(graph.node("hidden"))
+    with pytest.raises(ag.GraphError, match="node 'hidden' .* failed in backward: RuntimeError: broken on purpose"):
+        graph.backward(update=False, accumulate=True)
+    for n in graph.nodes:  # the accumulated gradient of w too: the failed pass added nothing to it
+        assert (n.grad is None) == (good[n.name] is None)
+        if n.grad is not None:
+            np.testing.assert_array_equal(n.grad, good[n.name])
+    graph.forward(x=np.ones((2, 3)))
+    graph.backward(update=False, accumulate=True)
+    np.testing.assert_allclose(w.grad, 2 * good["w"], rtol=1e-6)  # two good passes summed, nothing else
+
+
+def test_graphs_sharing_nodes_each_get_their_own_needs():
+    # The second graph wants dG/dx, the first does not: each backward tells the shared node what it needs.
+    x = ag.Input("x", shape=(None, 2))
+    w = ag.Parameter(np.ones((2, 2)), name="w")
+    product = x @ w
+    seen = []
+    original = type(product).backward
+
+    def spy(self, g):
+        seen.append(self.needs)
+        return original(self, g)
+
+    product.backward = spy.__get__(product)
+    for_w, for_x = ag.Graph(nd.sum(product)), ag.Graph(nd.sum(product * 1.0))
+    x.requires_grad = False
+    for_w.forward(x=np.ones((1, 2)))
+    for_w.backward(update=False)
+    w.freeze()
+    x.requires_grad = True
+    for_x.forward(x=np.ones((1, 2)))
+    for_x.backward(update=False)
+    assert seen == [(False, True), (True, False)]
+    assert x.grad.shape == (1, 2)
