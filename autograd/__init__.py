@@ -24,13 +24,15 @@ from .graph import Graph
 from .naming import scope
 from .node import Constant, Input, Leaf, Node, as_node
 from .parameter import Parameter
-from .rules import SGD, Adam, AdamW, Rule
+from .rules import SGD, Adagrad, Adam, AdamW, RMSprop, Rule
+from .schedules import Cosine, Exponential, LinearWarmup, OneCycle, Schedule, Sequence, StepDecay
 
 __all__ = [
-    "Adam", "AdamW", "AnomalyError", "BackwardError", "Block", "CheckpointError", "Constant", "CycleError",
-    "FeedError", "GradcheckError", "GradcheckReport", "Graph", "GraphError", "Input", "NodeError", "Leaf",
-    "Node", "Parameter", "Rule", "SGD", "ShapeError", "as_node", "check_node", "default_dtype",
-    "get_default_dtype", "draw", "gradcheck", "scope", "set_default_dtype",
+    "Adagrad", "Adam", "AdamW", "AnomalyError", "BackwardError", "Block", "CheckpointError", "Constant", "Cosine",
+    "CycleError", "Exponential", "FeedError", "GradcheckError", "GradcheckReport", "Graph", "GraphError", "Input",
+    "Leaf", "LinearWarmup", "Node", "NodeError", "OneCycle", "Parameter", "RMSprop", "Rule", "Schedule",
+    "Sequence", "SGD", "ShapeError", "StepDecay", "as_node", "check_node", "default_dtype", "draw",
+    "get_default_dtype", "gradcheck", "scope", "set_default_dtype",
 ]
 __version__ = "0.1.0"
 

@@ -3,7 +3,8 @@
 Layout: `param/<name>` holds a parameter's value, `state/<name>/<key>` an
 entry of its optimizer state, `buffer/<owner>/<key>` a non-trained array
 (batch norm's running statistics, owned by `<block>.batch_norm`),
-`extra/<key>` anything the caller adds (epoch, RNG state...). Loading never
+`extra/<key>` anything the caller adds (epoch, RNG state...), `graph/updates`
+the number of updates applied (what schedules count; 0 in older files). Loading never
 unpickles (`allow_pickle=False`), checks the whole file against the graph
 before it changes anything, and writing goes to a temporary file that
 replaces the old one only when complete.
@@ -34,9 +35,9 @@ def read_npz(path):
         raise CheckpointError(f"parameter file {path!s} is not a readable .npz archive: {e}") from None
 
 
-def save_parameters(path, parameters, extra=None, buffers=()):
-    """Write `parameters` (values and optimizer state), `buffers` [(owner, dict)] and `extra` to `path`."""
-    arrays = {}
+def save_parameters(path, parameters, extra=None, buffers=(), updates=0):
+    """Write `parameters` (values and optimizer state), `buffers` [(owner, dict)], `updates` and `extra` to `path`."""
+    arrays = {"graph/updates": np.asarray(updates, dtype=np.int64)}
     for owner, entries in buffers:
         for key, value in entries.items():
             arrays[f"buffer/{owner}/{key}"] = value
@@ -50,7 +51,7 @@ def save_parameters(path, parameters, extra=None, buffers=()):
 
 
 def load_parameters(path, parameters, buffers=()):
-    """Load values and optimizer state into `parameters` and `buffers`; return the extras.
+    """Load values and optimizer state into `parameters` and `buffers`; return (the extras, the update count).
 
     Every check runs before any parameter changes, so a file that does not fit
     leaves the graph exactly as it was.
@@ -61,13 +62,24 @@ def load_parameters(path, parameters, buffers=()):
     _check_parameters(path, arrays, by_name)
     _check_state(path, arrays, by_name)
     _check_buffers(path, arrays, buffers)
+    updates = _updates(path, arrays)
     for owner, entries in buffers:
         for key, value in entries.items():
             value[...] = arrays[f"buffer/{owner}/{key}"]
     for name, p in by_name.items():
         p.value[...] = arrays[f"param/{name}"]
         p.state = _state_of(arrays, name, p.value.dtype)
-    return {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}
+    return {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}, updates
+
+
+def _updates(path, arrays):
+    stored = arrays.get("graph/updates")
+    if stored is None:
+        return 0  # written before schedules counted updates
+    if stored.shape != () or stored.dtype.kind not in "iu" or stored < 0:
+        raise CheckpointError(f"the update count in {path!s} is {stored.dtype} {stored.shape} {stored!r}, "
+                              "not a non-negative integer")
+    return int(stored)
 
 
 def _check_names(path, arrays, by_name):

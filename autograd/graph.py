@@ -31,7 +31,7 @@ from .node import Input, Leaf
 from .parameter import Parameter
 from .rules import SGD
 from .schedule import topological_order
-from .update import apply_update
+from .update import apply_updates
 
 
 class Graph:
@@ -55,6 +55,8 @@ class Graph:
         self.rule = rule if rule is not None else SGD()
         self.detect_anomaly = False
         self.training = True
+        #: Updates applied so far: the update number schedules read (saved in checkpoints).
+        self.updates = 0
         _check_unique_names(self)
         self._pass = None  # the stamp of the last forward pass with gradients, until a backward takes it
         self._plan = None
@@ -124,7 +126,7 @@ class Graph:
     __call__ = forward
 
     # -- backward -----------------------------------------------------------
-    def backward(self, seed=None, update=True, accumulate=False, keep_addends=False):
+    def backward(self, seed=None, update=True, accumulate=False, keep_addends=False, clip_norm=None):
         """Propagate dG/df from the roots to every node that needs it.
 
         `seed` is dG/droot (default: ones, so G is the sum of the roots; a
@@ -136,6 +138,10 @@ class Graph:
         node the tuple of addends it sent, reduced to its inputs' shapes (None
         where an input needs no gradient), for diagrams of the gradient flow.
         The gradient of a leaf (parameter or input) is an array of its own.
+        `clip_norm` scales every gradient down together when their total norm
+        exceeds it, before any update (see `autograd.update`); `param.grad`
+        keeps the unclipped gradient. Returns an `UpdateReport` (None
+        without `update`).
         """
         if accumulate and update:
             raise ValueError("accumulate=True sums gradients for a later apply_updates(): use it with update=False")
@@ -148,8 +154,13 @@ class Graph:
         if observer is not None:
             observer.publish()
         if update:
-            for p, grad in ledger.completed():
-                apply_update(p, grad, p.rule_for(self.rule))
+            return self._apply(ledger.completed(), clip_norm)
+        return None
+
+    def _apply(self, pairs, clip_norm):
+        report = apply_updates(pairs, self.rule, self.updates, clip_norm)
+        self.updates += 1
+        return report
 
     def _take_pass(self):
         """The stamp of the forward pass this backward belongs to, refusing a backward that cannot run."""
@@ -188,13 +199,13 @@ class Graph:
             out.append(s)
         return out
 
-    def apply_updates(self, zero=True):
-        """Update every parameter from its (accumulated) `grad`."""
-        for p in self.parameters:
-            if p.requires_grad and p.grad is not None:
-                apply_update(p, p.grad, p.rule_for(self.rule))
+    def apply_updates(self, zero=True, clip_norm=None):
+        """Update every parameter from its (accumulated) `grad`: one update, whatever the micro-batches."""
+        report = self._apply([(p, p.grad) for p in self.parameters if p.requires_grad and p.grad is not None],
+                             clip_norm)
         if zero:
             self.zero_grad()
+        return report
 
     def zero_grad(self):
         """Forget every node's gradient."""
@@ -212,7 +223,7 @@ class Graph:
         """Write parameters, optimizer state and buffers to `.npz` (atomically)."""
         from .checkpoint import save_parameters
 
-        save_parameters(path, self.parameters, extra=extra, buffers=buffered(self.nodes))
+        save_parameters(path, self.parameters, extra=extra, buffers=buffered(self.nodes), updates=self.updates)
 
     def load(self, path):
         """Read parameters, optimizer state and buffers; returns the file's extra arrays.
@@ -222,7 +233,8 @@ class Graph:
         """
         from .checkpoint import load_parameters
 
-        return load_parameters(path, self.parameters, buffers=buffered(self.nodes))
+        extra, self.updates = load_parameters(path, self.parameters, buffers=buffered(self.nodes))
+        return extra
 
     def __repr__(self):
         return (

@@ -38,7 +38,8 @@ def test_keys_are_the_stable_parameter_names(tmp_path):
     graph, _ = _model()
     graph.save(tmp_path / "model.npz")
     with np.load(tmp_path / "model.npz") as archive:
-        assert sorted(archive.files) == ["param/fc.bias", "param/fc.weight"]
+        assert sorted(archive.files) == ["graph/updates", "param/fc.bias", "param/fc.weight"]
+        assert int(archive["graph/updates"]) == 0
 
 
 def test_a_file_with_a_wrong_shape_names_the_parameter_and_both_shapes(tmp_path):

@@ -151,3 +151,73 @@ def test_a_parameter_learning_rate_is_a_rule_of_its_own_derived_from_the_graph_s
     assert w.rule_for(shared) == ag.SGD(lr=0.1, momentum=0.9) and shared.lr == 0.5
     assert w.value[0] == pytest.approx(0.9) and v.value[0] == pytest.approx(0.5)
     assert set(w.state) == set(v.state) == {"velocity"}  # same kind of rule, state of its own
+
+
+STEPS = [np.array([0.5, -1.0]), np.array([0.25, 2.0]), np.array([-1.5, 0.1]), np.array([0.3, 0.3])]
+
+
+def _run(rule):
+    w = ag.Parameter([1.0, -2.0], name="w", dtype=np.float64)
+    for g in STEPS:
+        apply_update(w, g, rule)
+    return w.value
+
+
+@pytest.mark.parametrize("centered", [False, True])
+@pytest.mark.parametrize("momentum", [0.0, 0.8])
+def test_rmsprop_follows_pytorch_s_equations(centered, momentum):
+    lr, alpha, eps, wd = 0.01, 0.9, 1e-8, 0.1
+    w, v, a, b = np.array([1.0, -2.0]), 0.0, 0.0, 0.0
+    for g in STEPS:
+        g = g + wd * w
+        v = alpha * v + (1 - alpha) * g**2
+        avg = v
+        if centered:
+            a = alpha * a + (1 - alpha) * g
+            avg = v - a**2
+        if momentum:
+            b = momentum * b + g / (np.sqrt(avg) + eps)
+            w = w - lr * b
+        else:
+            w = w - lr * g / (np.sqrt(avg) + eps)
+    rule = ag.RMSprop(lr=lr, alpha=alpha, eps=eps, weight_decay=wd, momentum=momentum, centered=centered)
+    np.testing.assert_allclose(_run(rule), w, rtol=1e-12)
+
+
+def test_adagrad_follows_pytorch_s_equations():
+    lr, decay, start, eps = 0.1, 0.05, 0.2, 1e-10
+    w, total = np.array([1.0, -2.0]), start
+    for t, g in enumerate(STEPS, start=1):
+        total = total + g**2
+        w = w - lr / (1 + (t - 1) * decay) * g / (np.sqrt(total) + eps)
+    rule = ag.Adagrad(lr=lr, lr_decay=decay, initial_accumulator_value=start, eps=eps)
+    np.testing.assert_allclose(_run(rule), w, rtol=1e-12)
+
+
+def test_amsgrad_divides_by_the_largest_second_moment_so_far():
+    lr, b1, b2, eps = 0.01, 0.9, 0.99, 1e-8
+    w, m, v, v_max = np.array([1.0, -2.0]), 0.0, 0.0, np.zeros(2)
+    for t, g in enumerate(STEPS, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        v_max = np.maximum(v_max, v)
+        w = w - lr / (1 - b1**t) * m / (np.sqrt(v_max) / np.sqrt(1 - b2**t) + eps)
+    np.testing.assert_allclose(_run(ag.Adam(lr=lr, betas=(b1, b2), amsgrad=True)), w, rtol=1e-12)
+    assert np.max(np.abs(_run(ag.Adam(lr=lr, betas=(b1, b2))) - w)) > 1e-6  # the steps here make v fall
+
+
+def test_sgd_dampening_scales_the_gradient_after_the_first_step():
+    lr, mu, d = 0.1, 0.9, 0.3
+    w, v = np.array([1.0, -2.0]), None
+    for g in STEPS:
+        v = g if v is None else mu * v + (1 - d) * g
+        w = w - lr * v
+    np.testing.assert_allclose(_run(ag.SGD(lr=lr, momentum=mu, dampening=d)), w, rtol=1e-12)
+    with pytest.raises(ValueError, match="Nesterov needs momentum > 0 and no dampening"):
+        ag.SGD(lr=0.1, momentum=0.9, dampening=0.1, nesterov=True)
+
+
+@pytest.mark.parametrize("bad", [dict(alpha=1.5), dict(eps=0), dict(momentum=-1)])
+def test_bad_rmsprop_settings_are_refused(bad):
+    with pytest.raises(ValueError, match="RMSprop"):
+        ag.RMSprop(**bad)
