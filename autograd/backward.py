@@ -49,8 +49,9 @@ class Plan:
 def sweep(plan, ledger, observer=None):
     """Visit the plan's computed nodes in reverse topological order, adding each one's addends to the ledger.
 
-    `observer(node, addends, targets)`, if given, sees every node's addends
-    before they are added and returns the addends to add. The summing is
+    `observer(node, g, addends, targets)`, if given, sees every node's
+    gradient g (its complete dG/df) and addends before they are added, and
+    returns the addends to add. The summing is
     written out here rather than in a ledger method: a call per node costs
     the engine a tenth of its time per node.
     """
@@ -66,7 +67,7 @@ def sweep(plan, ledger, observer=None):
             if type(addends) is not tuple or len(addends) != len(needs):
                 addends = checked_addends(node, addends)
             if observer is not None:
-                addends = observer(node, addends, targets)
+                addends = observer(node, g, addends, targets)
             for position, inp, target in targets:
                 a = addends[position]
                 if a is None:

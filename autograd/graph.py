@@ -126,7 +126,7 @@ class Graph:
     __call__ = forward
 
     # -- backward -----------------------------------------------------------
-    def backward(self, seed=None, update=True, accumulate=False, keep_addends=False, clip_norm=None):
+    def backward(self, seed=None, update=True, accumulate=False, keep_addends=False, clip_norm=None, observer=None):
         """Propagate dG/df from the roots to every node that needs it.
 
         `seed` is dG/droot (default: ones, so G is the sum of the roots; a
@@ -140,14 +140,15 @@ class Graph:
         The gradient of a leaf (parameter or input) is an array of its own.
         `clip_norm` scales every gradient down together when their total norm
         exceeds it, before any update (see `autograd.update`); `param.grad`
-        keeps the unclipped gradient. Returns an `UpdateReport` (None
-        without `update`).
+        keeps the unclipped gradient. `observer`, an object like the ledger's
+        observers, sees every node's gradient and addends (a tracer).
+        Returns an `UpdateReport` (None without `update`).
         """
         if accumulate and update:
             raise ValueError("accumulate=True sums gradients for a later apply_updates(): use it with update=False")
         stamp = self._take_pass()
         plan = self._current_plan()
-        ledger, observer = Ledger(plan), observers_for(keep_addends, self.detect_anomaly)
+        ledger, observer = Ledger(plan), observers_for(keep_addends, self.detect_anomaly, observer)
         ledger.seed(self.roots, self._seeds(seed))
         sweep(plan, ledger, observer)
         ledger.publish(stamp, accumulate)

@@ -8,8 +8,10 @@ received so far. When the sweep reaches a node, all its successors have
 sent theirs, so its slot is complete.
 
 The sweep (`autograd.backward.sweep`) fills the slots; an optional observer
-sees each node's addends first (`AddendRecorder` keeps them for diagrams,
-`FiniteCheck` refuses NaN and inf in anomaly mode).
+sees each node's gradient and addends first (`AddendRecorder` keeps them for
+diagrams, `FiniteCheck` refuses NaN and inf in anomaly mode; any object with
+`__call__(node, g, addends, targets) -> addends` and `publish()` can be one:
+`Graph.backward(observer=...)`).
 
 Summing without needless copies. An addend may be an array someone else
 still holds: the sender's own gradient passed straight through (`add`
@@ -77,7 +79,7 @@ class AddendRecorder:
     def __init__(self):
         self.sent = {}
 
-    def __call__(self, sender, addends, targets):
+    def __call__(self, sender, g, addends, targets):
         """Fit and keep the addends `sender` sends; the sweep adds these fitted ones."""
         kept = [None] * len(addends)
         for position, inp, _ in targets:
@@ -95,7 +97,7 @@ class AddendRecorder:
 class FiniteCheck:
     """An observer of the sweep that refuses NaN or inf in any addend, naming the node that sent it."""
 
-    def __call__(self, sender, addends, targets):
+    def __call__(self, sender, g, addends, targets):
         """Check every addend `sender` sends; return them unchanged."""
         for position, inp, _ in targets:
             check_finite(addends[position], f"the addend {describe(sender)} sent to '{inp.name}'")
@@ -111,10 +113,10 @@ class Observers:
     def __init__(self, observers):
         self.observers = observers
 
-    def __call__(self, sender, addends, targets):
+    def __call__(self, sender, g, addends, targets):
         """Pass the addends through every observer."""
         for observer in self.observers:
-            addends = observer(sender, addends, targets)
+            addends = observer(sender, g, addends, targets)
         return addends
 
     def publish(self):
@@ -123,9 +125,10 @@ class Observers:
             observer.publish()
 
 
-def observers_for(keep_addends, detect_anomaly):
-    """The observer a pass needs (anomaly check, then recording), or None for the plain fast sweep."""
+def observers_for(keep_addends, detect_anomaly, extra=None):
+    """The observer a pass needs (anomaly check, recording, then `extra`), or None for the plain fast sweep."""
     chosen = ([FiniteCheck()] if detect_anomaly else []) + ([AddendRecorder()] if keep_addends else [])
+    chosen += [extra] if extra is not None else []
     return Observers(chosen) if chosen else None
 
 

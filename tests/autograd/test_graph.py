@@ -416,3 +416,26 @@ def test_graphs_sharing_nodes_each_get_their_own_needs():
     for_x.backward(update=False)
     assert seen == [(False, True), (True, False)]
     assert x.grad.shape == (1, 2)
+
+
+def test_an_observer_sees_each_node_s_gradient_and_addends_in_sweep_order():
+    class Watcher:
+        def __init__(self):
+            self.seen = []
+
+        def __call__(self, node, g, addends, targets):
+            self.seen.append((node.name, float(np.sum(g)), [inp.name for _, inp, _ in targets]))
+            return addends
+
+        def publish(self):
+            self.published = True
+
+    x = ag.Input("x", shape=(None, 3))
+    w = ag.Parameter(np.ones((3, 2)), name="w")
+    graph = ag.Graph(nd.sum(nd.tanh(x @ w, name="t"), name="total"))
+    graph.forward(x=np.zeros((2, 3)))
+    watcher = Watcher()
+    graph.backward(update=False, observer=watcher)
+    assert [name for name, _, _ in watcher.seen] == ["total", "t", graph.node("t").inputs[0].name]
+    assert watcher.seen[0][1] == 1.0 and watcher.seen[1][1] == 4.0  # dG/dtotal = 1, dG/dt = ones (2, 2)
+    assert watcher.seen[2][2] == ["w"] and watcher.published
