@@ -20,6 +20,7 @@ from .errors import (
     ShapeError,
 )
 from .gradcheck import GradcheckError, GradcheckReport, check_node, gradcheck
+from .gradients import grad, hessian, hvp, jvp
 from .graph import Graph
 from .naming import scope
 from .node import Constant, Input, Leaf, Node, as_node
@@ -32,7 +33,7 @@ __all__ = [
     "CycleError", "Exponential", "FeedError", "GradcheckError", "GradcheckReport", "Graph", "GraphError", "Input",
     "Leaf", "LinearWarmup", "Node", "NodeError", "OneCycle", "Parameter", "RMSprop", "Rule", "Schedule",
     "Sequence", "SGD", "ShapeError", "StepDecay", "as_node", "check_node", "default_dtype", "draw",
-    "get_default_dtype", "gradcheck", "scope", "set_default_dtype",
+    "get_default_dtype", "grad", "gradcheck", "hessian", "hvp", "jvp", "scope", "set_default_dtype",
 ]
 __version__ = "0.1.0"
 

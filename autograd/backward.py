@@ -22,13 +22,20 @@ from .parameter import Parameter
 
 
 class Plan:
-    """Who takes part in one graph's backward pass, given which leaves want gradients now."""
+    """Who takes part in one backward pass, given which nodes want gradients.
 
-    def __init__(self, nodes):
+    By default the leaves that want one are those with `requires_grad`
+    (a graph's backward); `wanted`, a set of nodes, names them instead
+    (`autograd.grad`: gradients with respect to any nodes, leaves or not).
+    """
+
+    def __init__(self, nodes, wanted=None):
         wants = {}
         for node in nodes:  # inputs come first, so one pass suffices
-            if isinstance(node, Leaf):
-                wants[node] = bool(node.requires_grad)
+            if wanted is not None and node in wanted:
+                wants[node] = True
+            elif isinstance(node, Leaf):
+                wants[node] = wanted is None and bool(node.requires_grad)
             else:
                 wants[node] = node.differentiable and any(wants[i] for i in node.inputs)
         #: Nodes that take part, in reverse topological order; a node's slot is its index here.

@@ -22,7 +22,7 @@ import numpy as np
 from . import config
 from .errors import GraphError
 from .graph import Graph
-from .node import Input
+from .node import Constant, Input
 from .parameter import Parameter
 
 
@@ -56,7 +56,8 @@ class GradcheckReport:
     __repr__ = __str__
 
 
-def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=True, before_forward=None):
+def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=True, before_forward=None,
+              order=1):
     """Check the backward pass of `graph` (a Graph or a root node) at `feeds`.
 
     `wrt` lists the Input nodes and Parameters to check (default: every
@@ -66,58 +67,112 @@ def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=T
     GradcheckReport; raises GradcheckError when it fails, unless `raises` is
     false. `before_forward()`, if given, runs before every forward pass (to
     reset a random generator, for example).
+
+    With `order=2` the second derivatives are checked: for a second random
+    projection R2 of the gradient, the gradient of <R2, dG/dx> taken by
+    `autograd.grad` through the backward pass built of nodes is compared
+    with central finite differences of <R2, dG/dx> computed by the engine's
+    first-order backward at x +- eps.
     """
+    if order not in (1, 2):
+        raise ValueError(f"gradcheck checks order 1 or 2, got {order!r}")
     if not isinstance(graph, Graph):
         graph = Graph(*graph) if isinstance(graph, (list, tuple)) else Graph(graph)
     feeds = {(k.name if isinstance(k, Input) else k): np.asarray(v) for k, v in feeds.items()}
     with _float64(graph, feeds):
-        if wrt is None:
-            wrt = [i for i in graph.inputs if i.dtype.kind == "f"] + [p for p in graph.parameters if not p.frozen]
-        frozen = [n.name for n in wrt if isinstance(n, Parameter) and n.frozen]
-        if frozen:
-            raise ValueError(f"cannot check frozen parameters {frozen}: they get no gradient (unfreeze them first)")
+        wrt = _checked_wrt(graph, wrt)
         # Mixed with a constant so the projection never equals test inputs drawn with the same seed
         # (for a shape-preserving node, R = x would make sum(R * f(x)) a weak, special test).
         rng = np.random.default_rng([seed, 0x5EED])
-
-        def run():
-            if before_forward is not None:
-                before_forward()
-            return graph.forward(feeds)
-
-        outs = run()
-        outs = outs if isinstance(outs, tuple) else (outs,)
-        projections = [rng.standard_normal(np.shape(o)) for o in outs]
-
-        def objective():
-            values = run()
-            values = values if isinstance(values, tuple) else (values,)
-            return sum(float(np.sum(r * v)) for r, v in zip(projections, values))
-
-        with _requiring_grad(wrt):
-            run()
-            graph.backward(seed=projections, update=False)
-            analytic = {id(n): (n.grad.copy() if n.grad is not None else None) for n in wrt}
-        rows = []
-        for node in wrt:
-            array = feeds[node.name] if isinstance(node, Input) else node.value
-            numeric = _numeric_gradient(objective, array, eps)
-            got = analytic[id(node)]
-            got = np.zeros_like(numeric) if got is None else got
-            rows.append((node.name, array.shape, *_errors(got, numeric)))
+        check = _Check(graph, feeds, wrt, before_forward, rng)
+        rows = check.first_order_rows(eps) if order == 1 else check.second_order_rows(eps)
     report = GradcheckReport(rows, tolerance)
     if raises and not report.ok:
-        raise GradcheckError(f"gradient check failed:\n{report}")
+        raise GradcheckError(f"{'second-order ' if order == 2 else ''}gradient check failed:\n{report}")
     return report
 
 
-def check_node(factory, *arrays, eps=1e-6, tolerance=1e-5, seed=0, raises=True, wrt_inputs=None, before_forward=None):
+def _checked_wrt(graph, wrt):
+    if wrt is None:
+        wrt = [i for i in graph.inputs if i.dtype.kind == "f"] + [p for p in graph.parameters if not p.frozen]
+    frozen = [n.name for n in wrt if isinstance(n, Parameter) and n.frozen]
+    if frozen:
+        raise ValueError(f"cannot check frozen parameters {frozen}: they get no gradient (unfreeze them first)")
+    return wrt
+
+
+class _Check:
+    """One gradient check: the graph at its feeds, the arrays checked, and the random projections."""
+
+    def __init__(self, graph, feeds, wrt, before_forward, rng):
+        self.graph, self.feeds, self.wrt, self.before_forward = graph, feeds, wrt, before_forward
+        outs = self.run()
+        self.projections = [rng.standard_normal(np.shape(o)) for o in outs]
+        self.rng = rng
+
+    def run(self):
+        """A forward pass at the current feeds and parameter values; the root values as a tuple."""
+        if self.before_forward is not None:
+            self.before_forward()
+        values = self.graph.forward(self.feeds)
+        return values if isinstance(values, tuple) else (values,)
+
+    def array_of(self, node):
+        return self.feeds[node.name] if isinstance(node, Input) else node.value
+
+    def objective(self):
+        """G = sum(R * roots) at the current values."""
+        return sum(float(np.sum(r * v)) for r, v in zip(self.projections, self.run()))
+
+    def gradients(self):
+        """dG/dx for each checked array at the current values, by the engine's backward pass."""
+        with _requiring_grad(self.wrt):
+            self.run()
+            self.graph.backward(seed=self.projections, update=False)
+            return [np.zeros_like(self.array_of(n)) if n.grad is None else n.grad.copy() for n in self.wrt]
+
+    def first_order_rows(self, eps):
+        analytic = self.gradients()
+        return [(node.name, self.array_of(node).shape,
+                 *_errors(got, _numeric_gradient(self.objective, self.array_of(node), eps)))
+                for node, got in zip(self.wrt, analytic)]
+
+    def second_order_rows(self, eps):
+        from .gradients import grad
+
+        second = [self.rng.standard_normal(self.array_of(n).shape) for n in self.wrt]
+
+        def projected_gradient():
+            return sum(float(np.sum(r * g)) for r, g in zip(second, self.gradients()))
+
+        self.run()
+        first = grad(list(self.graph.roots), self.wrt, grad_outputs=self.projections, create_graph=True)
+        analytic = grad(_dot(first, second), self.wrt)
+        return [(node.name, self.array_of(node).shape,
+                 *_errors(got, _numeric_gradient(projected_gradient, self.array_of(node), eps)))
+                for node, got in zip(self.wrt, analytic)]
+
+
+def _dot(nodes, arrays):
+    """sum over k of sum(nodes[k] * arrays[k]), a scalar node (built with the node library's operators)."""
+    from .operators import library
+
+    total = library("sum")
+    terms = [total(n * Constant(a, dtype=a.dtype)) for n, a in zip(nodes, arrays)]
+    result = terms[0]
+    for term in terms[1:]:
+        result = result + term
+    return result
+
+
+def check_node(factory, *arrays, eps=1e-6, tolerance=1e-5, seed=0, raises=True, wrt_inputs=None, before_forward=None,
+               order=1):
     """Check a node type: `factory(*input_nodes)` builds the node(s) to check.
 
     Each array in `arrays` becomes a float64 Input (integer arrays, such as
     labels or indices, become integer Inputs and are not checked). Parameters
     the factory creates are checked too. `wrt_inputs` limits the checked
-    inputs by position.
+    inputs by position; `order=2` checks second derivatives (see gradcheck).
     """
     with config.default_dtype(np.float64):
         inputs = []
@@ -135,7 +190,7 @@ def check_node(factory, *arrays, eps=1e-6, tolerance=1e-5, seed=0, raises=True, 
     ]
     wrt = checked + [p for p in graph.parameters if not p.frozen]
     return gradcheck(graph, feeds, wrt=wrt, eps=eps, tolerance=tolerance, seed=seed, raises=raises,
-                     before_forward=before_forward)
+                     before_forward=before_forward, order=order)
 
 
 def _numeric_gradient(objective, array, eps):

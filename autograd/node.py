@@ -21,6 +21,14 @@ node type, subclass `Node` and write two methods:
 Optionally, `infer_shape(self, *shapes)` returns the output shape from the
 input shapes (None marks the batch axis), so that a mismatch is reported when
 the node is wired rather than at the first forward pass.
+
+For gradients of gradients (`autograd.grad(..., create_graph=True)`), a node
+also writes `vjp(self, g)`: the same addends as `backward`, but built of
+nodes from the node `g` (dG/df), its input nodes `self.inputs` and the node
+itself (`self`, whose value is f), so that the backward pass is a graph
+that can be run again and differentiated. It may use nothing of one forward
+pass's arrays: a mask or an index that the forward computed is a node too.
+A node type that cannot says why in `first_order_only`.
 """
 
 import numpy as np
@@ -54,6 +62,8 @@ class Node(Operators):
     #: The name the buffers are saved under: the node's own name unless a
     #: block that shares one buffers dict across its calls says otherwise.
     buffer_name = None
+    #: Why a node type has no `vjp` (gradients of its gradients), if it has none on purpose.
+    first_order_only = None
 
     def __init__(self, *inputs, name=None):
         self.inputs = tuple(as_node(x) for x in inputs)
@@ -78,6 +88,14 @@ class Node(Operators):
     def backward(self, g):
         """One addend per input from g = dG/df (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} has no backward()")
+
+    def vjp(self, g):
+        """The addends of `backward` built of nodes from the node g (see the module docstring)."""
+        reason = f": {self.first_order_only}" if self.first_order_only else ""
+        raise NotImplementedError(
+            f"{type(self).__name__} ({self.op}) has no differentiable backward (vjp), so gradients of its "
+            f"gradients cannot be taken{reason}"
+        )
 
     def infer_shape(self, *shapes):
         """Output shape from input shapes, or None when it cannot be told."""

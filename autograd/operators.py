@@ -4,7 +4,9 @@
 build nodes of the node library. The engine does not import the library
 (the library is built on the engine, and layers point one way): the library
 registers its functions here when it is imported (`nodes/operators.py`), and
-an operator used before that says what to import.
+an operator used before that says what to import. The engine's gradients of
+gradients (`autograd.gradients`) build their sums the same way, through
+`library("sum")`.
 """
 
 from .errors import GraphError
@@ -17,11 +19,18 @@ def register_operators(**functions):
     _functions.update(functions)
 
 
-def _call(name, symbol, *args):
+def library(name, symbol=None):
+    """The node library's function registered as `name`, or a GraphError saying to import `nodes`."""
     function = _functions.get(name)
     if function is None:
-        raise GraphError(f"'{symbol}' on nodes builds a node of the node library: import nodes first")
-    return function(*args)
+        if symbol:
+            raise GraphError(f"'{symbol}' on nodes builds a node of the node library: import nodes first")
+        raise GraphError(f"the engine needs the node library's '{name}' here: import nodes first")
+    return function
+
+
+def _call(name, symbol, *args):
+    return library(name, symbol)(*args)
 
 
 class Operators:

@@ -3,6 +3,7 @@
 import numpy as np
 
 from nodes.common.elementwise import Elementwise
+from nodes.math.indicator import indicator
 
 
 class ReLU(Elementwise):
@@ -18,6 +19,10 @@ class ReLU(Elementwise):
 
     def backward(self, g):
         return (g * (self.f > 0),)
+
+    def vjp(self, g):
+        """dG/dx = g * [f > 0], the indicator a node that passes no gradient."""
+        return (g * indicator(self, predicate="positive"),)
 
 
 class LeakyReLU(Elementwise):
@@ -37,6 +42,11 @@ class LeakyReLU(Elementwise):
 
     def backward(self, g):
         return (np.where(self.positive, g, g * self.alpha),)
+
+    def vjp(self, g):
+        """dG/dx = g * (alpha + (1 - alpha) [x > 0])."""
+        slope = indicator(self.inputs[0], predicate="positive") * (1.0 - self.alpha) + self.alpha
+        return (g * slope,)
 
 
 def relu(x, name=None):

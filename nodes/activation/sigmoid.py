@@ -37,6 +37,10 @@ class Sigmoid(Elementwise):
         f = self.f
         return (g * f * (1 - f),)
 
+    def vjp(self, g):
+        """dG/dx = g * f * (1 - f)."""
+        return (g * (self - self * self),)
+
 
 def sigmoid(x, name=None):
     """1 / (1 + exp(-x)) elementwise, without overflow for any x (see Sigmoid)."""

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from autograd import Node
+from autograd import Constant, Node
 from nodes.common.axes import normalise_axis
 from nodes.common.masks import check_mask_shape, checked_mask, split_mask
+from nodes.math.indicator import indicator
 
 
 class _SoftmaxBase(Node):
@@ -83,6 +84,13 @@ class Softmax(_SoftmaxBase):
         grad -= p * np.sum(grad, axis=self.axis, keepdims=True)
         return self._addends(grad)
 
+    def vjp(self, g):
+        """dG/dx = p * (g - sum(g * p, axis)), p this node (masked entries have p = 0)."""
+        from nodes.math.reduction import sum
+
+        weighted = g * self
+        return self._addends(weighted - self * sum(weighted, axis=self.axis, keepdims=True))
+
 
 class LogSoftmax(_SoftmaxBase):
     """y = x - max x - log sum exp(x - max x) along `axis` (= log softmax(x)).
@@ -113,6 +121,16 @@ class LogSoftmax(_SoftmaxBase):
         grad = self.p * np.sum(g, axis=self.axis, keepdims=True)
         np.subtract(g, grad, out=grad)
         return self._addends(grad)
+
+    def vjp(self, g):
+        """dG/dx = g - exp(y) * sum(g, axis), over the kept entries (a mask is a node that passes no gradient)."""
+        from nodes.math.reduction import sum
+        from nodes.math.unary import exp
+
+        if len(self.inputs) > 1 or self.mask is not None:
+            kept = self.inputs[1] if len(self.inputs) > 1 else Constant(self.mask)
+            g = g * indicator(kept, predicate="nonzero")
+        return self._addends(g - exp(self) * sum(g, axis=self.axis, keepdims=True))
 
 
 def softmax(x, axis=-1, mask=None, name=None):

@@ -20,6 +20,10 @@ class Tanh(Elementwise):
         f = self.f
         return (g * (1 - f * f),)
 
+    def vjp(self, g):
+        """dG/dx = g * (1 - f^2)."""
+        return (g - g * (self * self),)
+
 
 def tanh(x, name=None):
     """tanh(x) elementwise (see Tanh)."""

@@ -71,6 +71,43 @@ class GetItem(Node):
             np.add.at(grad, self.index, g)
         return (grad,)
 
+    def vjp(self, g):
+        """dG/dx = g scattered into zeros like x at the index (a ScatterLike node)."""
+        return (ScatterLike(g, self.inputs[0], self.index),)
+
+
+class ScatterLike(Node):
+    """f = zeros like `like` with a scattered into the positions `index` picks: the adjoint of x[index].
+
+    Repeated positions (advanced indexing) add up. Backward: dG/da = g[index]; `like` gets none.
+    """
+
+    op = "scatter"
+
+    def __init__(self, a, like, index, name=None):
+        self.index = _as_index(index)
+        parts = self.index if isinstance(self.index, tuple) else (self.index,)
+        self.basic = all(_is_basic(p) for p in parts)
+        super().__init__(a, like, name=name)
+
+    def infer_shape(self, a, like):
+        return like
+
+    def forward(self, a, like):
+        out = np.zeros(like.shape, dtype=a.dtype)
+        if self.basic:
+            out[self.index] = a
+        else:
+            np.add.at(out, self.index, a)
+        return out
+
+    def backward(self, g):
+        return g[self.index], None
+
+    def vjp(self, g):
+        """dG/da = g[index]."""
+        return GetItem(g, self.index), None
+
 
 def getitem(x, index, name=None):
     """x[index] for any numpy index; `x[index]` on a node makes the same (see GetItem)."""

@@ -65,6 +65,10 @@ class Reshape(Node):
     def backward(self, g):
         return (np.reshape(g, self.in_shape),)
 
+    def vjp(self, g):
+        """dG/dx = g reshaped to x's shape (a ReshapeLike node, so the batch size may change)."""
+        return (ReshapeLike(g, self.inputs[0]),)
+
 
 class Flatten(Node):
     """f = x reshaped from (N, d1, d2, ...) to (N, d1 * d2 * ...), keeping the batch axis.
@@ -87,6 +91,34 @@ class Flatten(Node):
 
     def backward(self, g):
         return (np.reshape(g, self.in_shape),)
+
+    def vjp(self, g):
+        """dG/dx = g reshaped to x's shape."""
+        return (ReshapeLike(g, self.inputs[0]),)
+
+
+class ReshapeLike(Node):
+    """f = a reshaped to the shape of `like` (read at every pass): the adjoint of a reshape.
+
+    Backward: dG/da = g reshaped to a's shape; `like` gets none.
+    """
+
+    op = "reshape_like"
+
+    def infer_shape(self, a, like):
+        return like
+
+    def forward(self, a, like):
+        if self.keep:
+            self.in_shape = a.shape
+        return np.reshape(a, like.shape)
+
+    def backward(self, g):
+        return np.reshape(g, self.in_shape), None
+
+    def vjp(self, g):
+        """dG/da = g reshaped to a's shape."""
+        return ReshapeLike(g, self.inputs[0]), None
 
 
 def reshape(x, shape, name=None):

@@ -43,6 +43,11 @@ class Transpose(Node):
     def backward(self, g):
         return (np.transpose(g, self.inverse),)
 
+    def vjp(self, g):
+        """dG/dx = g transposed by the inverse permutation."""
+        perm = self._permutation(self.inputs[0].value.ndim)
+        return (Transpose(g, tuple(int(i) for i in np.argsort(perm))),)
+
 
 class SwapAxes(Node):
     """f = np.swapaxes(x, a, b).   Backward: dG/dx = np.swapaxes(g, a, b) (its own inverse)."""
@@ -64,6 +69,10 @@ class SwapAxes(Node):
 
     def backward(self, g):
         return (np.swapaxes(g, self.axis1, self.axis2),)
+
+    def vjp(self, g):
+        """dG/dx = swapaxes(g, a, b)."""
+        return (SwapAxes(g, self.axis1, self.axis2),)
 
 
 def transpose(x, axes=None, name=None):

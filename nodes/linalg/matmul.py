@@ -4,6 +4,7 @@ import numpy as np
 
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
+from nodes.array.transpose import SwapAxes
 from nodes.common.shapes import broadcast_shape
 
 
@@ -95,6 +96,16 @@ class MatMul(Node):
         if self.needs[1]:
             gb = np.swapaxes(a2, -1, -2) @ g2
             gb = gb[..., 0] if b.ndim == 1 else gb
+        return ga, gb
+
+    def vjp(self, g):
+        """dG/da = g @ b^T, dG/db = a^T @ g, in f's broadcast batch shape (SumTo reduces them)."""
+        a, b = self.inputs
+        if a.value.ndim < 2 or b.value.ndim < 2:
+            raise NotImplementedError("matmul with a 1-d operand has no differentiable backward yet: "
+                                      "reshape the vector to a matrix (x[None] or x[:, None])")
+        ga = matmul(g, SwapAxes(b, -1, -2)) if self.needs[0] else None
+        gb = matmul(SwapAxes(a, -1, -2), g) if self.needs[1] else None
         return ga, gb
 
 

@@ -20,6 +20,10 @@ class Add(Elementwise):
     def backward(self, g):
         return g, g
 
+    def vjp(self, g):
+        """dG/da = dG/db = g (as nodes)."""
+        return g, g
+
 
 class Sub(Elementwise):
     """f = a - b.   Backward: dG/da = g, dG/db = -g."""
@@ -30,6 +34,10 @@ class Sub(Elementwise):
         return a - b
 
     def backward(self, g):
+        return g, (-g if self.needs[1] else None)
+
+    def vjp(self, g):
+        """dG/da = g, dG/db = -g."""
         return g, (-g if self.needs[1] else None)
 
 
@@ -45,6 +53,11 @@ class Mul(Elementwise):
 
     def backward(self, g):
         return (g * self.b if self.needs[0] else None), (g * self.a if self.needs[1] else None)
+
+    def vjp(self, g):
+        """dG/da = g * b, dG/db = g * a."""
+        a, b = self.inputs
+        return (g * b if self.needs[0] else None), (g * a if self.needs[1] else None)
 
 
 class Div(Elementwise):
@@ -63,6 +76,11 @@ class Div(Elementwise):
         gb = -g * self.f / self.b if self.needs[1] else None
         return ga, gb
 
+    def vjp(self, g):
+        """dG/da = g / b, dG/db = -g * f / b (f this node)."""
+        b = self.inputs[1]
+        return (g / b if self.needs[0] else None), (-(g * self) / b if self.needs[1] else None)
+
 
 class Neg(Elementwise):
     """f = -a.   Backward: dG/da = -g."""
@@ -73,6 +91,10 @@ class Neg(Elementwise):
         return -a
 
     def backward(self, g):
+        return (-g,)
+
+    def vjp(self, g):
+        """dG/da = -g."""
         return (-g,)
 
 
@@ -96,6 +118,13 @@ class Pow(Elementwise):
             return (np.zeros_like(g),)
         return (g * p * self.a ** (p - 1),)
 
+    def vjp(self, g):
+        """dG/da = g * p * a^(p-1)."""
+        p = self.exponent
+        if p == 0:
+            return (g * 0.0,)
+        return (g * (self.inputs[0] ** (p - 1) * p) if p != 1 else g,)
+
 
 class Scale(Elementwise):
     """f = c * a for a Python number c.   Backward: dG/da = c * g."""
@@ -110,6 +139,10 @@ class Scale(Elementwise):
         return a * self.factor
 
     def backward(self, g):
+        return (g * self.factor,)
+
+    def vjp(self, g):
+        """dG/da = c * g."""
         return (g * self.factor,)
 
 

@@ -4,6 +4,8 @@ import numpy as np
 
 from nodes.common.elementwise import Elementwise
 
+from .indicator import indicator
+
 
 class Maximum(Elementwise):
     """f = max(a, b) elementwise, with numpy broadcasting.
@@ -26,6 +28,11 @@ class Maximum(Elementwise):
         gb = np.where(first, 0, g) if self.needs[1] else None
         return ga, gb
 
+    def vjp(self, g):
+        """dG/da = g [a >= b], dG/db = g (1 - [a >= b]), the indicator a node that passes no gradient."""
+        first = indicator(*self.inputs, predicate="at_least")
+        return (g * first if self.needs[0] else None), (g - g * first if self.needs[1] else None)
+
 
 class Minimum(Elementwise):
     """f = min(a, b) elementwise, with numpy broadcasting.
@@ -46,6 +53,11 @@ class Minimum(Elementwise):
         ga = np.where(first, g, 0) if self.needs[0] else None
         gb = np.where(first, 0, g) if self.needs[1] else None
         return ga, gb
+
+    def vjp(self, g):
+        """dG/da = g [a <= b], dG/db = g (1 - [a <= b])."""
+        first = indicator(*self.inputs, predicate="at_most")
+        return (g * first if self.needs[0] else None), (g - g * first if self.needs[1] else None)
 
 
 class Clip(Elementwise):
@@ -85,6 +97,10 @@ class Clip(Elementwise):
 
     def backward(self, g):
         return (np.where(self.inside, g, 0),)
+
+    def vjp(self, g):
+        """dG/dx = g [lo <= x <= hi], the indicator [f == x] a node that passes no gradient."""
+        return (g * indicator(self, self.inputs[0], predicate="equal"),)
 
 
 def maximum(a, b, name=None):

@@ -7,6 +7,8 @@ import numpy as np
 from autograd import Node
 from nodes.common.axes import normalise_axes
 
+from .spread import MaximumShare, Spread
+
 
 class _Reduction(Node):
     """Shared wiring: the axes, keepdims, the output shape, and undoing the reduction."""
@@ -48,6 +50,10 @@ class Sum(_Reduction):
         # A read-only broadcast view: no copy, and g is not modified.
         return (np.broadcast_to(self._with_kept_dims(g), self.in_shape),)
 
+    def vjp(self, g):
+        """dG/dx = g spread back over the summed axes (a Spread node)."""
+        return (Spread(g, self.inputs[0], self.axis, self.keepdims),)
+
 
 class Mean(_Reduction):
     """f = mean of x over `axis` (all axes when None), n = number of entries averaged.
@@ -65,6 +71,10 @@ class Mean(_Reduction):
     def backward(self, g):
         n = math.prod(self.in_shape[a] for a in self.axes)
         return (np.broadcast_to(self._with_kept_dims(g) / n, self.in_shape),)
+
+    def vjp(self, g):
+        """dG/dx = g / n spread back over the averaged axes."""
+        return (Spread(g, self.inputs[0], self.axis, self.keepdims, mean=True),)
 
 
 class Max(_Reduction):
@@ -90,6 +100,12 @@ class Max(_Reduction):
 
     def backward(self, g):
         return (self.share * self._with_kept_dims(g),)
+
+    def vjp(self, g):
+        """dG/dx = g spread back, times the share of each winner (a node that passes no gradient)."""
+        x = self.inputs[0]
+        share = MaximumShare(x, self, self.axis, self.keepdims)
+        return (Spread(g, x, self.axis, self.keepdims) * share,)
 
 
 def sum(x, axis=None, keepdims=False, name=None):  # shadows the builtin on purpose, like numpy

@@ -4,6 +4,8 @@ import numpy as np
 
 from nodes.common.elementwise import Elementwise
 
+from .indicator import indicator
+
 
 class Exp(Elementwise):
     """f = exp(x).   Backward: dG/dx = g * f."""
@@ -19,6 +21,10 @@ class Exp(Elementwise):
     def backward(self, g):
         return (g * self.f,)
 
+    def vjp(self, g):
+        """dG/dx = g * f (f this node)."""
+        return (g * self,)
+
 
 class Log(Elementwise):
     """f = log(x) (natural log; x > 0).   Backward: dG/dx = g / x."""
@@ -32,6 +38,10 @@ class Log(Elementwise):
 
     def backward(self, g):
         return (g / self.x,)
+
+    def vjp(self, g):
+        """dG/dx = g / x."""
+        return (g / self.inputs[0],)
 
 
 class Abs(Elementwise):
@@ -47,6 +57,10 @@ class Abs(Elementwise):
     def backward(self, g):
         return (g * np.sign(self.x),)
 
+    def vjp(self, g):
+        """dG/dx = g * sign(x), the sign a node that passes no gradient."""
+        return (g * indicator(self.inputs[0], predicate="sign"),)
+
 
 class Sqrt(Elementwise):
     """f = sqrt(x) (x >= 0).   Backward: dG/dx = g / (2 f) (infinite at x = 0)."""
@@ -61,6 +75,10 @@ class Sqrt(Elementwise):
 
     def backward(self, g):
         return (g / (2 * self.f),)
+
+    def vjp(self, g):
+        """dG/dx = g / (2 f)."""
+        return (g / (self * 2.0),)
 
 
 def exp(x, name=None):

@@ -65,3 +65,26 @@ def test_asking_to_check_a_frozen_parameter_is_refused_by_name():
     x = ag.Input("x", shape=(3,))
     with pytest.raises(ValueError, match=r"frozen parameters \['w'\]"):
         ag.gradcheck(nd.sum(x * w), {"x": np.ones(3)}, wrt=[x, w])
+
+
+def test_second_order_checks_pass_for_correct_backward_passes_built_of_nodes():
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    report = ag.check_node(lambda a, b: nd.sum(nd.tanh(a @ b) * nd.sigmoid(a @ b)), x, w, order=2)
+    assert report.ok and [row[0] for row in report.rows] == ["x0", "x1"]
+
+
+def test_a_wrong_backward_built_of_nodes_fails_the_second_order_check(monkeypatch):
+    from nodes.activation.tanh import Tanh
+
+    monkeypatch.setattr(Tanh, "vjp", lambda self, g: (g + g * (self * self),))  # 1 + f^2 instead of 1 - f^2
+    x = np.random.default_rng(8).standard_normal((3, 4))
+    report = ag.check_node(lambda a: nd.tanh(a * a), x, order=2, raises=False)
+    assert not report.ok
+    with pytest.raises(ag.GradcheckError, match="second-order gradient check failed"):
+        ag.check_node(lambda a: nd.tanh(a * a), x, order=2)
+
+
+def test_only_orders_one_and_two_are_checked():
+    with pytest.raises(ValueError, match="order 1 or 2"):
+        ag.check_node(nd.tanh, np.ones((2, 2)), order=3)

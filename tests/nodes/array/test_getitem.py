@@ -3,6 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError
+from nodes.array.getitem import ScatterLike
 from tests.gradcases import GradCase, randn, run
 from tests.nodes.math.helpers import assert_keeps_float32, evaluate
 
@@ -18,6 +19,10 @@ CASES = [
     GradCase("getitem-paired-arrays", lambda x: x[np.array([0, 1, 1]), np.array([2, 2, 2])], (randn(3, 4),)),
     GradCase("getitem-bool-mask", lambda x: x[MASK], (randn(3, 4),)),
     GradCase("getitem-mixed", lambda x: x[1:, np.array([0, 0])], (randn(3, 4, 2),)),
+    GradCase("scatter-basic", lambda a, like: ScatterLike(a, like, (slice(1, None), 0)),
+             (randn(2), randn(3, 4, seed=1))),
+    GradCase("scatter-repeats-add", lambda a, like: ScatterLike(a, like, np.array([0, 2, 0])),
+             (randn(3, 4), randn(3, 4, seed=1))),
 ]
 
 

@@ -3,6 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Input, ShapeError
+from nodes.array.reshape import ReshapeLike
 from tests.gradcases import GradCase, randn, run
 from tests.nodes.math.helpers import assert_keeps_float32, evaluate
 
@@ -14,6 +15,7 @@ CASES = [
     GradCase("reshape-then-broadcast", lambda x, b: nd.reshape(x, (3, 4)) * b, (randn(12), randn(4, seed=1))),
     GradCase("flatten-4d", nd.flatten, (randn(2, 3, 2, 2),)),
     GradCase("flatten-2d", nd.flatten, (randn(3, 5),)),
+    GradCase("reshape-like", lambda a, like: ReshapeLike(a, like), (randn(2, 6), randn(3, 2, 2, seed=1))),
 ]
 
 
