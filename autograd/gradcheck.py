@@ -31,33 +31,45 @@ class GradcheckError(GraphError, AssertionError):
 
 
 class GradcheckReport:
-    """Worst errors per checked array: `rows` of (name, shape, max_abs, max_rel)."""
+    """Per checked array: `rows` of (name, shape, max_abs, max_rel), and which arrays failed and why.
 
-    def __init__(self, rows, tolerance):
+    An entry passes when |analytic - numeric| <= atol + tolerance * max(|analytic|, |numeric|):
+    relative for large gradients, absolute for tiny ones (after training, a
+    pure relative error would flag the finite differences' own rounding).
+    `failures` maps each failing array's name to a sentence saying by how much.
+    """
+
+    def __init__(self, rows, tolerance, atol=0.0, failures=None):
         self.rows = rows
         self.tolerance = tolerance
+        self.atol = atol
+        self.failures = dict(failures or {})
 
     @property
     def ok(self):
-        return all(rel <= self.tolerance for _, _, _, rel in self.rows)
+        """Whether every entry of every array passed."""
+        return not self.failures
 
     @property
     def worst(self):
+        """The largest relative error over all arrays."""
         return max((rel for *_, rel in self.rows), default=0.0)
 
     def __str__(self):
         lines = [f"{'array':<32} {'shape':<16} {'max abs err':>12} {'max rel err':>12}"]
         for name, shape, abs_err, rel in self.rows:
-            flag = "" if rel <= self.tolerance else "  <-- FAILS"
+            flag = "  <-- FAILS" if name in self.failures else ""
             lines.append(f"{name:<32} {str(shape):<16} {abs_err:12.3e} {rel:12.3e}{flag}")
-        lines.append(f"tolerance {self.tolerance:.1e}: {'ok' if self.ok else 'FAILED'}")
+        lines += [f"{name}: {why}" for name, why in self.failures.items()]
+        lines.append(f"tolerance {self.tolerance:.1e} relative, {self.atol:.1e} absolute: "
+                     f"{'ok' if self.ok else 'FAILED'}")
         return "\n".join(lines)
 
     __repr__ = __str__
 
 
 def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=True, before_forward=None,
-              order=1):
+              order=1, atol=1e-8):
     """Check the backward pass of `graph` (a Graph or a root node) at `feeds`.
 
     `wrt` lists the Input nodes and Parameters to check (default: every
@@ -66,7 +78,8 @@ def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=T
     (values, dtypes, update rule untouched: nothing is updated). Returns a
     GradcheckReport; raises GradcheckError when it fails, unless `raises` is
     false. `before_forward()`, if given, runs before every forward pass (to
-    reset a random generator, for example).
+    reset a random generator, for example). An entry passes within
+    `atol + tolerance * |gradient|` (see GradcheckReport).
 
     With `order=2` the second derivatives are checked: for a second random
     projection R2 of the gradient, the gradient of <R2, dG/dx> taken by
@@ -85,8 +98,8 @@ def gradcheck(graph, feeds, wrt=None, eps=1e-6, tolerance=1e-5, seed=0, raises=T
         # (for a shape-preserving node, R = x would make sum(R * f(x)) a weak, special test).
         rng = np.random.default_rng([seed, 0x5EED])
         check = _Check(graph, feeds, wrt, before_forward, rng)
-        rows = check.first_order_rows(eps) if order == 1 else check.second_order_rows(eps)
-    report = GradcheckReport(rows, tolerance)
+        compared = check.first_order(eps) if order == 1 else check.second_order(eps)
+    report = _report(compared, tolerance, atol)
     if raises and not report.ok:
         raise GradcheckError(f"{'second-order ' if order == 2 else ''}gradient check failed:\n{report}")
     return report
@@ -131,13 +144,14 @@ class _Check:
             self.graph.backward(seed=self.projections, update=False)
             return [np.zeros_like(self.array_of(n)) if n.grad is None else n.grad.copy() for n in self.wrt]
 
-    def first_order_rows(self, eps):
+    def first_order(self, eps):
+        """[(name, analytic, numeric)] of the first derivatives."""
         analytic = self.gradients()
-        return [(node.name, self.array_of(node).shape,
-                 *_errors(got, _numeric_gradient(self.objective, self.array_of(node), eps)))
+        return [(node.name, got, _numeric_gradient(self.objective, self.array_of(node), eps))
                 for node, got in zip(self.wrt, analytic)]
 
-    def second_order_rows(self, eps):
+    def second_order(self, eps):
+        """[(name, analytic, numeric)] of the gradient of <R2, dG/dx>."""
         from .gradients import grad
 
         second = [self.rng.standard_normal(self.array_of(n).shape) for n in self.wrt]
@@ -148,9 +162,31 @@ class _Check:
         self.run()
         first = grad(list(self.graph.roots), self.wrt, grad_outputs=self.projections, create_graph=True)
         analytic = grad(_dot(first, second), self.wrt)
-        return [(node.name, self.array_of(node).shape,
-                 *_errors(got, _numeric_gradient(projected_gradient, self.array_of(node), eps)))
+        return [(node.name, got, _numeric_gradient(projected_gradient, self.array_of(node), eps))
                 for node, got in zip(self.wrt, analytic)]
+
+
+def _report(compared, tolerance, atol):
+    rows, failures = [], {}
+    for name, analytic, numeric in compared:
+        rows.append((name, numeric.shape, *_errors(analytic, numeric)))
+        why = _failure(analytic, numeric, tolerance, atol)
+        if why:
+            failures[name] = why
+    return GradcheckReport(rows, tolerance, atol, failures)
+
+
+def _failure(analytic, numeric, tolerance, atol):
+    """None when every entry is within atol + tolerance * magnitude, else a sentence saying by how much."""
+    diff = np.abs(analytic - numeric)
+    allowed = atol + tolerance * np.maximum(np.abs(analytic), np.abs(numeric))
+    bad = ~(diff <= allowed)  # NaN counts as bad
+    if not bad.any():
+        return None
+    k = np.unravel_index(np.argmax(np.where(bad, diff - allowed, -np.inf)), diff.shape)
+    return (f"{int(bad.sum())} of {diff.size} entries off by more than {atol:.1e} + {tolerance:.1e} * |gradient|; "
+            f"worst at {tuple(int(i) for i in k)}: analytic {analytic[k]:.6e}, numeric {numeric[k]:.6e}, "
+            f"off by {diff[k]:.3e} where {allowed[k]:.3e} is allowed")
 
 
 def _dot(nodes, arrays):
@@ -166,7 +202,7 @@ def _dot(nodes, arrays):
 
 
 def check_node(factory, *arrays, eps=1e-6, tolerance=1e-5, seed=0, raises=True, wrt_inputs=None, before_forward=None,
-               order=1):
+               order=1, atol=1e-8):
     """Check a node type: `factory(*input_nodes)` builds the node(s) to check.
 
     Each array in `arrays` becomes a float64 Input (integer arrays, such as
@@ -190,7 +226,7 @@ def check_node(factory, *arrays, eps=1e-6, tolerance=1e-5, seed=0, raises=True, 
     ]
     wrt = checked + [p for p in graph.parameters if not p.frozen]
     return gradcheck(graph, feeds, wrt=wrt, eps=eps, tolerance=tolerance, seed=seed, raises=raises,
-                     before_forward=before_forward, order=order)
+                     before_forward=before_forward, order=order, atol=atol)
 
 
 def _numeric_gradient(objective, array, eps):

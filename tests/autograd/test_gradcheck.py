@@ -88,3 +88,20 @@ def test_a_wrong_backward_built_of_nodes_fails_the_second_order_check(monkeypatc
 def test_only_orders_one_and_two_are_checked():
     with pytest.raises(ValueError, match="order 1 or 2"):
         ag.check_node(nd.tanh, np.ones((2, 2)), order=3)
+
+
+def test_tiny_gradients_pass_within_the_absolute_tolerance():
+    # A saturated tanh, as after training: gradients near 1e-12, where finite differences are all rounding.
+    x = np.full((2, 3), 14.0)
+    report = ag.check_node(lambda a: nd.tanh(a) * 1e3, x)
+    assert report.ok, report
+    assert report.atol == 1e-8 and "1.0e-08 absolute" in str(report)
+
+
+def test_a_failure_says_which_entries_and_by_how_much():
+    report = ag.check_node(lambda a: Cube(a, broken=True), np.array([[1.0, 2.0]]), raises=False)
+    why = report.failures["x0"]
+    assert why.startswith("2 of 2 entries off by more than 1.0e-08 + 1.0e-05 * |gradient|; worst at (0, 1): ")
+    analytic, numeric = (float(why.split(f"{word} ")[1].split(",")[0]) for word in ("analytic", "numeric"))
+    assert analytic / numeric == pytest.approx(2 / 3, rel=1e-6)  # the broken cube's 2 x^2 against 3 x^2
+    assert why in str(report)
