@@ -7,6 +7,8 @@ what is wrong; shapes unknown at wiring (a batch axis, an input declared
 without a shape) are only checked then.
 """
 
+import numpy as np
+
 from .errors import GraphError, NodeError, ShapeError, describe
 from .ledger import check_finite
 
@@ -27,12 +29,27 @@ def run_forward(computed, stamp, keep, training, detect_anomaly):
                 node.value = node.forward(inputs[0].value, inputs[1].value)
             else:
                 node.value = node.forward(*[i.value for i in inputs])
+            if getattr(node.value, "dtype", None) is not inputs[0].value.dtype:  # the cheap usual case first
+                check_output(node)
             if detect_anomaly:
                 check_finite(node.value, f"the forward value of {describe(node)}")
     except GraphError:
         raise
     except Exception as e:
         raise forward_error(node, e) from e
+
+
+def check_output(node):
+    """Refuse a forward that returned no numpy array, or floats of a dtype none of its inputs has."""
+    value = node.value
+    if not isinstance(value, (np.ndarray, np.generic)):
+        raise NodeError(f"{describe(node)}: forward must return a numpy array, got {type(value).__name__}")
+    floats = {i.value.dtype for i in node.inputs if np.asarray(i.value).dtype.kind == "f"}
+    if value.dtype.kind == "f" and floats and value.dtype not in floats:
+        raise NodeError(
+            f"{describe(node)}: forward returned {value.dtype} values from {'/'.join(sorted(map(str, floats)))} "
+            "inputs: a node must keep its inputs' float dtype (no float64 temporaries in a float32 graph)"
+        )
 
 
 def forward_error(node, error):

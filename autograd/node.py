@@ -115,6 +115,10 @@ class Node(Operators):
             shape = self.infer_shape(*shapes)
         except ShapeError as e:
             raise ShapeError(f"{describe(self, values=False)}: {e}") from None
+        except Exception as e:  # a shape rule's own bug, reported where it happened: at wiring
+            raise ShapeError(
+                f"{describe(self, values=False)}: its shape rule (infer_shape) raised {type(e).__name__}: {e}"
+            ) from e
         return None if shape is None else tuple(shape)
 
     def __repr__(self):

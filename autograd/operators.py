@@ -9,6 +9,8 @@ gradients (`autograd.gradients`) build their sums the same way, through
 `library("sum")`.
 """
 
+import numpy as np
+
 from .errors import GraphError
 
 _functions = {}
@@ -33,12 +35,41 @@ def _call(name, symbol, *args):
     return library(name, symbol)(*args)
 
 
-class Operators:
-    """Python's operators on nodes, each building one node through the registered library function."""
+def _numpy_refusal(what):
+    known = sorted(name[len("numpy."):] for name in _functions if name.startswith("numpy."))
+    if not known:
+        return f"{what} on a node needs the node library: import nodes first"
+    return (f"{what} has no node: build the graph with nodes (nd.exp, nd.sum, ...), or use node.value for "
+            f"the numbers of the last forward pass (numpy functions that make nodes: {', '.join(known)})")
 
-    # numpy must not treat a node as an object to broadcast over: with this,
-    # `array + node` and `array @ node` call the node's reflected operator.
-    __array_ufunc__ = None
+
+class Operators:
+    """Python's operators on nodes, each building one node through the registered library function.
+
+    numpy functions on nodes build nodes too where the library has one:
+    `np.exp(node)`, `np.ones(3) + node`, `np.sum(node, axis=1)`; any other
+    refuses with a sentence rather than treating the node as an object.
+    """
+
+    def __array_ufunc__(self, ufunc, method, *args, **kwargs):
+        if ufunc.__name__ in ("equal", "not_equal"):  # `array == node`: as numpy compares arrays with any object
+            arrays = [a for a in args if not isinstance(a, Operators)]
+            return np.full(np.shape(arrays[0]) if arrays else (), ufunc.__name__ == "not_equal")
+        function = _functions.get(f"numpy.{ufunc.__name__}")
+        if method != "__call__" or kwargs or function is None:
+            raise TypeError(_numpy_refusal(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")))
+        return function(*args)
+
+    def __array_function__(self, func, types, args, kwargs):
+        function = _functions.get(f"numpy.{func.__name__}")
+        if function is None:
+            raise TypeError(_numpy_refusal(f"numpy.{func.__name__}"))
+        return function(*args, **kwargs)
+
+    @property
+    def T(self):
+        """The node with its axes reversed, as numpy's `.T` (a transpose node)."""
+        return _call("transpose", ".T", self)
 
     def __add__(self, other):
         return _call("add", "+", self, other)

@@ -7,8 +7,19 @@ importing `nodes` (any part of it) registers the functions they call (and
 
 from autograd.operators import register_operators
 
-from .array import getitem
+from .activation import tanh
+from .array import concat, getitem, reshape, stack, transpose
 from .linalg import matmul
-from .math import add, div, mul, neg, pow, sub, sum
+from .math import abs, add, clip, div, exp, log, max, maximum, mean, minimum, mul, neg, pow, sqrt, sub, sum
 
-register_operators(add=add, sub=sub, mul=mul, div=div, pow=pow, neg=neg, matmul=matmul, getitem=getitem, sum=sum)
+register_operators(add=add, sub=sub, mul=mul, div=div, pow=pow, neg=neg, matmul=matmul, getitem=getitem, sum=sum,
+                   transpose=transpose)
+
+#: numpy's functions that have a node: np.exp(node) builds an exp node, np.ones(3) + node an add node.
+NUMPY_FUNCTIONS = {
+    "add": add, "subtract": sub, "multiply": mul, "divide": div, "negative": neg, "power": pow, "matmul": matmul,
+    "exp": exp, "log": log, "sqrt": sqrt, "absolute": abs, "tanh": tanh, "maximum": maximum, "minimum": minimum,
+    "sum": sum, "mean": mean, "max": max, "clip": clip, "reshape": reshape, "transpose": transpose,
+    "concatenate": concat, "stack": stack,
+}
+register_operators(**{f"numpy.{name}": function for name, function in NUMPY_FUNCTIONS.items()})

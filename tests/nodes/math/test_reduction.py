@@ -3,7 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError
-from nodes.math.spread import Spread
+from nodes.math.reduction import Spread
 from tests.gradcases import GradCase, randn, run
 from tests.nodes.math.helpers import assert_keeps_float32, evaluate
 
