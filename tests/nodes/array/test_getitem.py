@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 MASK = randn(3, 4, seed=5) > 0
 
@@ -19,16 +19,6 @@ CASES = [
     GradCase("getitem-bool-mask", lambda x: x[MASK], (randn(3, 4),)),
     GradCase("getitem-mixed", lambda x: x[1:, np.array([0, 0])], (randn(3, 4, 2),)),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Input, ShapeError
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("reshape-2d-to-3d", lambda x: nd.reshape(x, (2, 3, 2)), (randn(2, 6),)),
@@ -15,16 +15,6 @@ CASES = [
     GradCase("flatten-4d", nd.flatten, (randn(2, 3, 2, 2),)),
     GradCase("flatten-2d", nd.flatten, (randn(3, 5),)),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 def test_reshape_matches_numpy():

@@ -3,7 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, default_dtype
-from tests.gradcases import GradCase, randn, run
+from tests.nodes.gradcases import GradCase, randn
 
 CAUSAL = np.tril(np.ones((3, 3), bool))
 
@@ -20,11 +20,6 @@ CASES = [
     GradCase("transformer-block", block(), (randn(2, 3, 4),)),
     GradCase("transformer-block-wired-causal", block(False, CAUSAL), (randn(2, 3, 4, seed=1),)),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
 
 
 PADDING = np.array([True, True, True, True, True, True, False, False, True, False, False, False]).reshape(3, 1, 1, 4)

@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("sum-all", nd.sum, (randn(3, 4),)),
@@ -21,16 +21,6 @@ CASES = [
     GradCase("max-last-keepdims", lambda x: nd.max(x, axis=-1, keepdims=True), (randn(2, 3, 4),)),
     GradCase("max-axes-tuple", lambda x: nd.max(x, axis=(0, 2)), (randn(2, 3, 4),)),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize("axis", [None, 0, -1, (0, 1), (2, 0)])
