@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograd import Graph, Input, check_node, default_dtype
+from autograd import Graph, Input, check_node, default_dtype, gradcheck
 
 
 @dataclasses.dataclass
@@ -22,7 +22,9 @@ class GradCase:
 
     `wrt_inputs` limits the checked inputs by position (default: every float
     input); `before_forward()` runs before every forward pass (to reset a
-    random generator, for example).
+    random generator, for example). With `training=False` the graph runs in
+    evaluation mode (`graph.eval()`): each pass sets every node's mode from
+    its graph's, so a factory cannot set it on a node.
     """
 
     id: str
@@ -31,6 +33,7 @@ class GradCase:
     wrt_inputs: tuple | None = None
     tolerance: float = 1e-5
     before_forward: Callable | None = None
+    training: bool = True
 
     def __str__(self):
         return self.id
@@ -45,7 +48,8 @@ class GradCase:
             inputs = [Input(name=f"x{k}", shape=np.shape(a), dtype=_kept_dtype(a)) for k, a in enumerate(self.arrays)]
             out = self.factory(*inputs)
         roots = out if isinstance(out, (list, tuple)) else [out]
-        return inputs, Graph(*roots)
+        graph = Graph(*roots)
+        return inputs, graph if self.training else graph.eval()
 
     def checked_inputs(self, inputs):
         """The float inputs among `inputs` whose gradient the case checks."""
@@ -60,7 +64,12 @@ def _kept_dtype(array):
 
 
 def check_gradients(case):
-    """The case's backward agrees with central finite differences in float64 (`check_node`)."""
+    """The case's backward agrees with central finite differences in float64 (`check_node`; eval: `gradcheck`)."""
+    if not case.training:  # check_node always trains: check the graph the case builds, as check_node would
+        inputs, graph = case.build()
+        feeds = {i.name: a for i, a in zip(inputs, case.arrays, strict=True)}
+        wrt = case.checked_inputs(inputs) + [p for p in graph.parameters if not p.frozen]
+        return gradcheck(graph, feeds, wrt=wrt, tolerance=case.tolerance, before_forward=case.before_forward)
     return check_node(
         case.factory,
         *case.arrays,
