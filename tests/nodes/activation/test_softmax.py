@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import FeedError, Graph, Input, ShapeError
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 # A causal mask (T = 4) broadcast over the batch, and a mask with one fully masked row.
 CAUSAL = np.tril(np.ones((4, 4), dtype=bool))
@@ -35,16 +35,6 @@ CASES = [
     GradCase("log-softmax-fed-mask", lambda x, m: nd.log_softmax(x, mask=m)[:, CAUSAL],
              (randn(2, 4, 4), np.broadcast_to(CAUSAL, (2, 4, 4)))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize("axis", [0, 1, -1])

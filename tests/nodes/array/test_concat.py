@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Input, ShapeError
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("concat-axis0", lambda a, b: nd.concat([a, b], axis=0), (randn(2, 3), randn(4, 3, seed=1))),
@@ -16,16 +16,6 @@ CASES = [
              (randn(2, 3), randn(2, 3, seed=1), randn(2, 3, seed=2))),
     GradCase("stack-middle-axis", lambda a, b: nd.stack([a, b], axis=1), (randn(4, 2), randn(4, 2, seed=1))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize("axis", [0, 1, -1])

@@ -4,8 +4,8 @@ import pytest
 import nodes as nd
 from autograd import Graph, Input, ShapeError
 from nodes.array.getitem import ScatterLike
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 MASK = randn(3, 4, seed=5) > 0
 
@@ -24,16 +24,6 @@ CASES = [
     GradCase("scatter-repeats-add", lambda a, like: ScatterLike(a, like, np.array([0, 2, 0])),
              (randn(3, 4), randn(3, 4, seed=1))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize(

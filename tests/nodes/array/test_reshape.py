@@ -4,8 +4,8 @@ import pytest
 import nodes as nd
 from autograd import Input, ShapeError
 from nodes.array.reshape import ReshapeLike
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("reshape-2d-to-3d", lambda x: nd.reshape(x, (2, 3, 2)), (randn(2, 6),)),
@@ -17,16 +17,6 @@ CASES = [
     GradCase("flatten-2d", nd.flatten, (randn(3, 5),)),
     GradCase("reshape-like", lambda a, like: ReshapeLike(a, like), (randn(2, 6), randn(3, 2, 2, seed=1))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 def test_reshape_matches_numpy():

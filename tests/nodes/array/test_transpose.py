@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Input, ShapeError
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("transpose-2d-default", nd.transpose, (randn(3, 4),)),
@@ -15,16 +15,6 @@ CASES = [
     GradCase("swapaxes-first-last", lambda x: nd.swapaxes(x, 0, 2), (randn(2, 3, 4),)),
     GradCase("transpose-then-broadcast", lambda x, b: nd.transpose(x) + b, (randn(3, 4), randn(3, seed=1))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize("axes", [None, (1, 0, 2), (2, 0, 1), (-1, -3, -2)])

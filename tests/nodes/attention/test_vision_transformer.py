@@ -1,10 +1,9 @@
 import numpy as np
-import pytest
 
 import autograd as ag
 import nodes as nd
 from benchmarks.vit_numpy import NumpyViT
-from tests.gradcases import GradCase, randn, run
+from tests.nodes.gradcases import GradCase, randn
 
 
 def tiny_vit(x):
@@ -15,11 +14,6 @@ def tiny_vit(x):
 
 
 CASES = [GradCase("vision-transformer-tiny", tiny_vit, (randn(2, 16),))]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
 
 
 def _benchmark_model(dtype):

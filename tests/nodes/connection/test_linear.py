@@ -5,8 +5,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 
 def linear(in_features, out_features, **kwargs):
@@ -30,16 +30,6 @@ CASES = [
     GradCase("linear-no-bias", linear(3, 2, bias=False), (randn(4, 3),)),
     GradCase("linear-tied-twice", tied_linear, (randn(4, 3),)),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 def test_value_is_x_times_weight_plus_bias():

@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, Parameter, ShapeError, default_dtype
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("matmul-2d", nd.matmul, (randn(3, 4), randn(4, 5, seed=1))),
@@ -19,16 +19,6 @@ CASES = [
     GradCase("matmul-vector-left-batched", nd.matmul, (randn(4), randn(2, 4, 5, seed=1))),
     GradCase("matmul-operator-same-node", lambda a: a @ nd.transpose(a), (randn(3, 4),)),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -3,8 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Input, ShapeError
-from tests.gradcases import GradCase, positive, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32
+from tests.nodes.gradcases import GradCase, positive, randn
 
 CASES = [
     GradCase("add-same", nd.add, (randn(3, 4), randn(3, 4, seed=1))),
@@ -25,16 +24,6 @@ CASES = [
         (randn(3), randn(3, seed=1)),
     ),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 def test_values_follow_numpy_broadcasting():

@@ -4,8 +4,8 @@ import pytest
 import nodes as nd
 from autograd import Graph, Input, ShapeError
 from nodes.math.reduction import Spread
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 CASES = [
     GradCase("sum-all", nd.sum, (randn(3, 4),)),
@@ -27,16 +27,6 @@ CASES = [
              (randn(1, 3, 1), randn(2, 3, 4, seed=1))),
     GradCase("spread-all", lambda g, x: Spread(g, x), (randn(), randn(3, 2, seed=1))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 @pytest.mark.parametrize("axis", [None, 0, -1, (0, 1), (2, 0)])
