@@ -35,6 +35,11 @@ def _call(name, symbol, *args):
     return library(name, symbol)(*args)
 
 
+#: numpy's ufuncs that are Python operators: `array + node` calls the same function as `node + array`.
+_OPERATOR_OF_UFUNC = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
+                      "power": "pow", "negative": "neg", "matmul": "matmul"}
+
+
 def _numpy_refusal(what):
     known = sorted(name[len("numpy."):] for name in _functions if name.startswith("numpy."))
     if not known:
@@ -55,7 +60,8 @@ class Operators:
         if ufunc.__name__ in ("equal", "not_equal"):  # `array == node`: as numpy compares arrays with any object
             arrays = [a for a in args if not isinstance(a, Operators)]
             return np.full(np.shape(arrays[0]) if arrays else (), ufunc.__name__ == "not_equal")
-        function = _functions.get(f"numpy.{ufunc.__name__}")
+        name = _OPERATOR_OF_UFUNC.get(ufunc.__name__, f"numpy.{ufunc.__name__}")
+        function = _functions.get(name)
         if method != "__call__" or kwargs or function is None:
             raise TypeError(_numpy_refusal(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")))
         return function(*args)

@@ -28,7 +28,8 @@ class Parameter(Leaf):
     saved with the parameter.
 
     A parameter assigned to a `Block` attribute takes its name from the
-    block: `fc1.weight` for the attribute `weight` of the block `fc1`.
+    block and the attribute, as in PyTorch: `fc1.weight` for the attribute
+    `weight` of the block `fc1`, whatever `name` it was made with.
     """
 
     op = "parameter"
@@ -36,7 +37,6 @@ class Parameter(Leaf):
     def __init__(self, value, name=None, lr=None, rule=None, frozen=False, dtype=None):
         self._owner = None  # the Block whose attribute this is, which names it
         self._local = None  # the name inside that block
-        self.given_name = name
         super().__init__(name=name)
         dtype = np.dtype(dtype) if dtype is not None else config.get_default_dtype()
         self.value = np.array(value, dtype=dtype)  # always an own copy

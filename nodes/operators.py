@@ -15,9 +15,8 @@ from .math import abs, add, clip, div, exp, log, max, maximum, mean, minimum, mu
 register_operators(add=add, sub=sub, mul=mul, div=div, pow=pow, neg=neg, matmul=matmul, getitem=getitem, sum=sum,
                    transpose=transpose)
 
-#: numpy's functions that have a node: np.exp(node) builds an exp node, np.ones(3) + node an add node.
+#: numpy's functions that have a node (besides the operators: np.ones(3) + node is `+`): np.exp(node) builds exp.
 NUMPY_FUNCTIONS = {
-    "add": add, "subtract": sub, "multiply": mul, "divide": div, "negative": neg, "power": pow, "matmul": matmul,
     "exp": exp, "log": log, "sqrt": sqrt, "absolute": abs, "tanh": tanh, "maximum": maximum, "minimum": minimum,
     "sum": sum, "mean": mean, "max": max, "clip": clip, "reshape": reshape, "transpose": transpose,
     "concatenate": concat, "stack": stack,

@@ -112,7 +112,7 @@ def test_the_observer_sees_every_node_s_addends_and_what_it_returns_is_added():
         return (addends[0] * 10.0,)
 
     _, ledger = _run(root, observer=lambda ledger: observer)
-    assert seen == [("root", 1.0, [2.0, 2.0], ["w"])]
+    assert seen == [("root", [1.0, 1.0], [2.0, 2.0], ["w"])]
     assert _sum_of(ledger, w).tolist() == [20.0, 20.0]
 
 
@@ -129,7 +129,7 @@ def test_a_computed_node_keeps_its_first_addend_then_sums_into_an_array_of_its_o
     sums_seen = []  # the middle node's sum as each sender is about to add to it
 
     def watch(ledger):
-        def observer(sender, addends, targets):
+        def observer(sender, g, addends, targets):
             if sender in users:
                 sums_seen.append(_sum_of(ledger, middle))
             return addends

@@ -196,7 +196,7 @@ def test_the_recorder_keeps_fitted_addends_and_publishes_them_onto_the_sender():
     b.feed(np.zeros(2))
     sender = ag.Node(a, b)
     recorder = AddendRecorder()
-    kept = recorder(sender, (np.ones((3, 2), np.float32), None), [(0, a, 0), (1, b, 1)])
+    kept = recorder(sender, np.ones(2), (np.ones((3, 2), np.float32), None), [(0, a, 0), (1, b, 1)])
     assert kept[0].tolist() == [3.0, 3.0] and kept[1] is None
     recorder.publish()
     assert sender.addends is kept

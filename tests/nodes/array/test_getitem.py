@@ -20,9 +20,9 @@ CASES = [
     GradCase("getitem-bool-mask", lambda x: x[MASK], (randn(3, 4),)),
     GradCase("getitem-mixed", lambda x: x[1:, np.array([0, 0])], (randn(3, 4, 2),)),
     GradCase("scatter-basic", lambda a, like: ScatterLike(a, like, (slice(1, None), 0)),
-             (randn(2), randn(3, 4, seed=1))),
+             (randn(2), randn(3, 4, seed=1)), wrt_inputs=(0,)),
     GradCase("scatter-repeats-add", lambda a, like: ScatterLike(a, like, np.array([0, 2, 0])),
-             (randn(3, 4), randn(3, 4, seed=1))),
+             (randn(3, 4), randn(3, 4, seed=1)), wrt_inputs=(0,)),
 ]
 
 
