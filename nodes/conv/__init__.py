@@ -9,11 +9,13 @@ about 0.35 ms in NHWC against 0.63 ms for the best NCHW variant (a batched
 matmul per image) and 1.7 ms for NCHW with one big matmul.
 """
 
+from .avg_pooling import AveragePooling, avg_pool2d
 from .conv2d import Convolution, conv2d
 from .layer import Conv2d
-from .pooling import AveragePooling, GlobalAveragePooling, MaxPooling, avg_pool2d, global_avg_pool, max_pool2d
+from .max_pooling import MaxPoolIndices, MaxPooling, max_pool2d
+from .pooling import GlobalAveragePooling, global_avg_pool
 
 __all__ = [
-    "AveragePooling", "Conv2d", "Convolution", "GlobalAveragePooling", "MaxPooling", "avg_pool2d", "conv2d",
-    "global_avg_pool", "max_pool2d",
+    "AveragePooling", "Conv2d", "Convolution", "GlobalAveragePooling", "MaxPoolIndices", "MaxPooling", "avg_pool2d",
+    "conv2d", "global_avg_pool", "max_pool2d",
 ]
