@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from nodes.common.layout import from_nhwc, to_nhwc
+
 from .im2col import col2im
 from .pooling import Pooling
 
@@ -78,7 +80,11 @@ class AveragePooling(Pooling):
         return (self._interior(col2im(self.window, cols, self.padded_shape), self.in_shape),)
 
 
-def avg_pool2d(x, kernel, stride=None, padding=0, ceil_mode=False, count_include_pad=True, name=None):
-    """Average pooling of NHWC `x`, as PyTorch's avg_pool2d; `stride` defaults to `kernel` (see AveragePooling)."""
-    return AveragePooling(x, kernel, stride=stride, padding=padding, ceil_mode=ceil_mode,
+def avg_pool2d(x, kernel, stride=None, padding=0, ceil_mode=False, count_include_pad=True, layout="NHWC", name=None):
+    """Average pooling of `x`, as PyTorch's avg_pool2d; `stride` defaults to `kernel` (see AveragePooling).
+
+    `layout` is "NHWC" (the default, faster) or PyTorch's "NCHW" (see nodes.common.layout).
+    """
+    pool = AveragePooling(to_nhwc(x, layout), kernel, stride=stride, padding=padding, ceil_mode=ceil_mode,
                           count_include_pad=count_include_pad, name=name)
+    return from_nhwc(pool, layout)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd import Node
+from nodes.common.layout import from_nhwc, to_nhwc
 
 from .im2col import col2im
 from .pooling import Pooling
@@ -142,14 +143,18 @@ class MaxPoolIndices(Node):
         return (None,)
 
 
-def max_pool2d(x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False, name=None):
-    """Max pooling of NHWC `x`, as PyTorch's max_pool2d; `stride` defaults to `kernel` (see MaxPooling).
+def max_pool2d(x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,
+               layout="NHWC", name=None):
+    """Max pooling of `x`, as PyTorch's max_pool2d; `stride` defaults to `kernel` (see MaxPooling).
 
     With `return_indices` it returns (pooled, indices): two nodes, the
     second giving each maximum's position h W + w in its (H, W) plane.
+    `layout` is "NHWC" (the default, faster) or PyTorch's "NCHW", for x,
+    the output and the indices (see nodes.common.layout).
     """
-    pool = MaxPooling(x, kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
-                      indices=return_indices, name=name)
+    pool = MaxPooling(to_nhwc(x, layout), kernel, stride=stride, padding=padding, dilation=dilation,
+                      ceil_mode=ceil_mode, indices=return_indices, name=name)
     if not return_indices:
-        return pool
-    return pool, MaxPoolIndices(pool, name=None if name is None else f"{name}_indices")
+        return from_nhwc(pool, layout)
+    return from_nhwc(pool, layout), from_nhwc(MaxPoolIndices(pool, name=None if name is None else f"{name}_indices"),
+                                              layout)

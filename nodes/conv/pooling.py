@@ -7,6 +7,7 @@ import numpy as np
 
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
+from nodes.common.layout import to_nhwc
 
 from .im2col import Geometry
 
@@ -116,6 +117,6 @@ class GlobalAveragePooling(Node):
         return (gx,)
 
 
-def global_avg_pool(x, name=None):
-    """Mean over the spatial axes of NHWC `x`: (N, H, W, C) -> (N, C)."""
-    return GlobalAveragePooling(x, name=name)
+def global_avg_pool(x, layout="NHWC", name=None):
+    """Mean over the spatial axes of `x`: (N, H, W, C), or (N, C, H, W) with layout="NCHW", -> (N, C)."""
+    return GlobalAveragePooling(to_nhwc(x, layout), name=name)
