@@ -1,4 +1,4 @@
-"""GELU, in the tanh approximation (as in GPT-2 and PyTorch's approximate='tanh')."""
+"""GELU, x Phi(x): exact (the erf form, PyTorch's default) or in the tanh approximation."""
 
 import math
 
@@ -6,23 +6,58 @@ import numpy as np
 
 from nodes.common.elementwise import Elementwise
 
+from .normal_cdf import INV_SQRT_2PI, half_square_exp, normal_cdf
+
 _C = math.sqrt(2.0 / math.pi)
 _A = 0.044715
+#: The values of `approximate`, as in PyTorch's nn.GELU.
+APPROXIMATIONS = ("none", "tanh")
 
 
 class GELU(Elementwise):
-    """f = 0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x^3).
+    """f = x Phi(x), Phi the standard normal CDF, exactly or in the tanh approximation.
 
-    This is the tanh approximation of x * Phi(x) (Phi the normal CDF), not
-    the exact erf form: it differs from it by less than 1e-3 and needs only
-    vectorised numpy functions.
-    Backward, with t = tanh(u):
-        dG/dx = g * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)).
+    As PyTorch's nn.GELU(approximate=...):
+    approximate="none" (the default): f = x Phi(x) = 0.5 x (1 + erf(x / sqrt(2))).
+        Backward: dG/dx = g (Phi(x) + x phi(x)), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
+        Phi comes from `normal_cdf`, accurate to the dtype's rounding; it is
+        computed without the cancellation of 1 + erf for negative x, so in
+        the far lower tail (x < -5) it is more accurate than PyTorch's
+        formula, which differs from it there by about 1e-16 |x| in float64.
+    approximate="tanh": f = 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
+        (as in GPT-2); within 1e-3 of the exact form. Backward, with t = tanh(u):
+        dG/dx = g (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)).
     """
 
     op = "gelu"
 
+    def __init__(self, x, approximate="none", name=None):
+        if approximate not in APPROXIMATIONS:
+            raise ValueError(f"gelu: approximate must be one of {APPROXIMATIONS}, got {approximate!r}")
+        self.approximate = approximate
+        super().__init__(x, name=name)
+
     def forward(self, x):
+        return self._forward_tanh(x) if self.approximate == "tanh" else self._forward_exact(x)
+
+    def backward(self, g):
+        return (self._backward_tanh(g) if self.approximate == "tanh" else self._backward_exact(g),)
+
+    def _forward_exact(self, x):
+        e = half_square_exp(x)
+        cdf = normal_cdf(x, e)
+        if self.keep:
+            self.x, self.cdf, self.e = x, cdf, e
+        return np.multiply(x, cdf, out=np.empty_like(x))  # `out=` keeps a 0-d input an array
+
+    def _backward_exact(self, g):
+        slope = np.multiply(self.x, self.e, out=np.empty_like(self.x))
+        slope *= INV_SQRT_2PI  # x phi(x)
+        slope += self.cdf
+        slope *= g
+        return slope
+
+    def _forward_tanh(self, x):
         # In-place steps on fresh arrays: large temporaries cost more than the maths.
         # (`out=` keeps a 0-d input an array, which in-place steps need.)
         x2 = np.multiply(x, x, out=np.empty_like(x))
@@ -38,7 +73,7 @@ class GELU(Elementwise):
         f *= 0.5
         return f
 
-    def backward(self, g):
+    def _backward_tanh(self, g):
         x, x2, t = self.x, self.x2, self.t
         # slope = 0.5 (1 + t) + 0.5 x (1 - t^2) C (1 + 3 A x^2)
         slope = np.multiply(t, t, out=np.empty_like(t))
@@ -50,9 +85,9 @@ class GELU(Elementwise):
         slope += 1 + t
         slope *= 0.5
         slope *= g
-        return (slope,)
+        return slope
 
 
-def gelu(x, name=None):
-    """GELU of `x`, in the tanh approximation (see GELU)."""
-    return GELU(x, name=name)
+def gelu(x, approximate="none", name=None):
+    """GELU of `x`: exact x Phi(x) by default, or approximate="tanh" (see GELU)."""
+    return GELU(x, approximate=approximate, name=name)

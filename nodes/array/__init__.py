@@ -3,9 +3,9 @@
 from .concat import Concat, Stack, concat, stack
 from .getitem import GetItem, getitem
 from .reshape import Flatten, Reshape, flatten, reshape
-from .transpose import SwapAxes, Transpose, swapaxes, transpose
+from .transpose import MoveAxis, SwapAxes, Transpose, moveaxis, swapaxes, transpose
 
 __all__ = [
-    "Concat", "Flatten", "GetItem", "Reshape", "Stack", "SwapAxes", "Transpose",
-    "concat", "flatten", "getitem", "reshape", "stack", "swapaxes", "transpose",
+    "Concat", "Flatten", "GetItem", "MoveAxis", "Reshape", "Stack", "SwapAxes", "Transpose",
+    "concat", "flatten", "getitem", "moveaxis", "reshape", "stack", "swapaxes", "transpose",
 ]

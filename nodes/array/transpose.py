@@ -1,4 +1,4 @@
-"""Axis permutations: transpose and swapaxes."""
+"""Axis permutations: transpose, swapaxes and moveaxis."""
 
 import numpy as np
 
@@ -75,6 +75,30 @@ class SwapAxes(Node):
         return (SwapAxes(g, self.axis1, self.axis2),)
 
 
+class MoveAxis(Node):
+    """f = np.moveaxis(x, source, destination): one axis moved, the others in order, for any number of axes.
+
+    Backward: dG/dx = np.moveaxis(g, destination, source).
+    """
+
+    op = "moveaxis"
+
+    def __init__(self, x, source, destination, name=None):
+        self.source, self.destination = int(source), int(destination)
+        super().__init__(x, name=name)
+
+    def infer_shape(self, x):
+        out = list(x)
+        out.insert(normalise_axis(self.destination, len(x)), out.pop(normalise_axis(self.source, len(x))))
+        return tuple(out)
+
+    def forward(self, x):
+        return np.moveaxis(x, self.source, self.destination)
+
+    def backward(self, g):
+        return (np.moveaxis(g, self.destination, self.source),)
+
+
 def transpose(x, axes=None, name=None):
     """`x` with its axes permuted by `axes`, reversed when `axes` is None (see Transpose)."""
     return Transpose(x, axes, name=name)
@@ -83,3 +107,8 @@ def transpose(x, axes=None, name=None):
 def swapaxes(x, axis1, axis2, name=None):
     """`x` with axes `axis1` and `axis2` exchanged (see SwapAxes)."""
     return SwapAxes(x, axis1, axis2, name=name)
+
+
+def moveaxis(x, source, destination, name=None):
+    """`x` with axis `source` moved to position `destination` (see MoveAxis)."""
+    return MoveAxis(x, source, destination, name=name)

@@ -1,6 +1,6 @@
 """Sequences and attention: fused and wired attention, multi-head blocks, a small ViT."""
 
-from .attention import Attention, fused_attention
+from .attention import Attention, causal_mask, fused_attention
 from .multi_head import MultiHeadSelfAttention
 from .patches import PatchEmbedding, patches
 from .scaled_dot_product import scaled_dot_product_attention
@@ -9,5 +9,5 @@ from .vision_transformer import VisionTransformer
 
 __all__ = [
     "Attention", "MultiHeadSelfAttention", "PatchEmbedding", "TransformerBlock", "VisionTransformer",
-    "fused_attention", "patches", "scaled_dot_product_attention",
+    "causal_mask", "fused_attention", "patches", "scaled_dot_product_attention",
 ]

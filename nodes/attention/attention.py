@@ -1,5 +1,6 @@
 """Fused scaled dot-product attention: one node, backward written by hand."""
 
+import functools
 import math
 
 import numpy as np
@@ -51,14 +52,33 @@ def masked_softmax(s, mask):
     return s
 
 
+def causal_mask(tq, tk):
+    """The (tq, tk) boolean mask of causal attention, top-left aligned: query i sees keys j <= i.
+
+    As PyTorch's is_causal (torch.ones(tq, tk).tril()). Read-only, cached.
+    """
+    return _causal_mask(int(tq), int(tk))
+
+
+@functools.lru_cache(maxsize=32)
+def _causal_mask(tq, tk):
+    mask = np.tri(tq, tk, dtype=bool)
+    mask.flags.writeable = False
+    return mask
+
+
 class Attention(Node):
-    """Scaled dot-product attention softmax(q k^T / sqrt(d)) v, fused into one node.
+    """Scaled dot-product attention softmax(c q k^T) v, fused into one node, as PyTorch's scaled_dot_product_attention.
 
     q (..., Tq, d), k (..., Tk, d), v (..., Tk, dv), batched over the leading
     axes (batch, heads); `mask` is an optional boolean array or node (fed at
     every pass, for per-batch padding) broadcastable to (..., Tq, Tk), True
-    where a query may attend to a key; it gets no gradient. Forward, with
-    c = 1 / sqrt(d):
+    where a query may attend to a key; it gets no gradient. `scale` is c
+    (1 / sqrt(d) by default); `is_causal` lets query i attend only to keys
+    j <= i (`causal_mask`, top-left aligned, as PyTorch). A mask and
+    is_causal together keep what both allow (PyTorch refuses the pair).
+    A query that may attend to no key gets output 0 (PyTorch gives NaN).
+    Forward:
         S = c q k^T,   P = softmax(S) over the keys (masked entries 0),   O = P v
     Backward, from dO = g (transposes swap the last two axes):
         dV = P^T dO
@@ -72,19 +92,25 @@ class Attention(Node):
 
     op = "attention"
 
-    def __init__(self, q, k, v, mask=None, name=None):
+    def __init__(self, q, k, v, mask=None, scale=None, is_causal=False, name=None):
         self.mask, mask_node = split_mask(mask, "n attention")
+        self.scale_given = None if scale is None else float(scale)
+        self.is_causal = bool(is_causal)
         super().__init__(*((q, k, v) if mask_node is None else (q, k, v, mask_node)), name=name)
 
     def infer_shape(self, q, k, v, mask=None):
         return attention_shape(q, k, v, self.mask.shape if self.mask is not None else mask)
 
     def forward(self, q, k, v, mask=None):
-        scale = 1.0 / math.sqrt(q.shape[-1])  # a Python float keeps the dtype
+        # A Python float keeps the dtype.
+        scale = 1.0 / math.sqrt(q.shape[-1]) if self.scale_given is None else self.scale_given
         s = q @ np.swapaxes(k, -1, -2)
         mask = self.mask if mask is None else mask
         if mask is not None:
             mask = checked_mask(mask, s.shape, "scores")
+        if self.is_causal:
+            causal = causal_mask(*s.shape[-2:])
+            mask = causal if mask is None else mask & causal
         s *= scale
         p = masked_softmax(s, mask)
         if self.keep:
@@ -105,6 +131,6 @@ class Attention(Node):
         return (gq, gk, gv, None)[: len(self.inputs)]  # the mask, if a node, gets no gradient
 
 
-def fused_attention(q, k, v, mask=None, name=None):
-    """softmax(q k^T / sqrt(d)) v in one fused node (see Attention)."""
-    return Attention(q, k, v, mask=mask, name=name)
+def fused_attention(q, k, v, mask=None, scale=None, is_causal=False, name=None):
+    """softmax(scale q k^T) v in one fused node; scale 1 / sqrt(d) by default (see Attention)."""
+    return Attention(q, k, v, mask=mask, scale=scale, is_causal=is_causal, name=name)

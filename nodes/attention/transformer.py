@@ -16,7 +16,8 @@ class TransformerBlock(Block):
         h   = x + attn(ln1(x))
         out = h + fc2(gelu(fc1(ln2(h))))        fc1: dim -> mlp_hidden, fc2: back to dim
 
-    The residuals are plain wiring: x feeds both the add and ln1, and the
+    `gelu_approximate` is the GELU's `approximate`: "none" (the exact erf
+    form, PyTorch's default) or "tanh". The residuals are plain wiring: x feeds both the add and ln1, and the
     engine sums the two gradients reaching it. Scopes nest, so parameters are
     `<name>.ln1.gamma`, `<name>.attn.q.weight`, `<name>.fc1.bias`... The
     block runs on token rows (N*T, dim) between one reshape in and one out.
@@ -24,9 +25,10 @@ class TransformerBlock(Block):
 
     default_name = "block"
 
-    def __init__(self, dim, heads, mlp_hidden, name=None, fused=True, rng=None):
+    def __init__(self, dim, heads, mlp_hidden, name=None, fused=True, rng=None, gelu_approximate="none"):
         super().__init__(name)
         self.dim, self.heads, self.mlp_hidden = dim, heads, mlp_hidden
+        self.gelu_approximate = gelu_approximate
         self.ln1 = LayerNorm(dim)
         self.attn = MultiHeadSelfAttention(dim, heads, fused=fused, rng=rng)
         self.ln2 = LayerNorm(dim)
@@ -42,7 +44,7 @@ class TransformerBlock(Block):
         tokens, dim = token_count(x, self.dim, tokens), self.dim
         rows = to_rows(x, dim)
         h = add(rows, self.attn.on_rows(self.ln1(rows), tokens, mask), name="residual1")
-        m = self.fc2(gelu(self.fc1(self.ln2(h)), name="gelu"))
+        m = self.fc2(gelu(self.fc1(self.ln2(h)), approximate=self.gelu_approximate, name="gelu"))
         return to_tokens(add(h, m, name="residual2"), tokens, dim)
 
     def __repr__(self):

@@ -17,17 +17,19 @@ class VisionTransformer(Block):
 
     Parameters are scoped under `name`: `vit.patch_embed.proj.weight`,
     `vit.positions.positions`, `vit.block1.attn.q.weight`, ..., `vit.head.weight`.
+    `gelu_approximate` is passed to every block ("none": the exact GELU; "tanh").
     """
 
     default_name = "vit"
 
     def __init__(self, image_size=28, patch_size=7, dim=64, depth=2, heads=4, mlp_hidden=128, classes=10,
-                 name=None, fused=True, rng=None):
+                 name=None, fused=True, rng=None, gelu_approximate="none"):
         super().__init__(name)
         self.embed = PatchEmbedding(image_size, patch_size, dim, name="patch_embed", rng=rng)
         self.positions = PositionalEmbedding(self.embed.tokens, dim, rng=rng)
         self.blocks = [
-            TransformerBlock(dim, heads, mlp_hidden, name=f"block{i + 1}", fused=fused, rng=rng)
+            TransformerBlock(dim, heads, mlp_hidden, name=f"block{i + 1}", fused=fused, rng=rng,
+                             gelu_approximate=gelu_approximate)
             for i in range(depth)
         ]
         self.head = Linear(dim, classes, init="xavier", rng=rng)

@@ -2,8 +2,9 @@
 
 `elementwise` (the base of elementwise nodes), `shapes` (static shapes:
 broadcasting, inference with stand-in sizes), `axes` (axis normalisation),
-`reductions` (a loss's reduction mode), `init` (weight initialisation) and
-`masks` (boolean masks fixed at wiring or fed at every pass).
+`reductions` (a loss's reduction mode), `init` (weight initialisation),
+`masks` (boolean masks fixed at wiring or fed at every pass) and `layout`
+(NHWC and PyTorch's NCHW images).
 
 Import each helper from its module. This package exports nothing itself;
 the helpers that were public before it existed stay importable where they

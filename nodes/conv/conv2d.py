@@ -4,6 +4,8 @@ import numpy as np
 
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
+from nodes.array.transpose import transpose
+from nodes.common.layout import OIHW_TO_HWIO, check_layout, from_nhwc, to_nhwc
 
 from .im2col import Geometry, col2im, col2im_transposed, im2col, input_gradient_by_shifts, unpad
 
@@ -149,6 +151,21 @@ def _grouped_matmul(cols, weights):
     return y.transpose(1, 0, 2).reshape(m, groups * og)
 
 
-def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, name=None):
-    """2-D convolution of NHWC `x` with HWIO weights `w` (see Convolution)."""
-    return Convolution(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups, name=name)
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, layout="NHWC", name=None):
+    """2-D convolution of `x` with weights `w` (see Convolution), as PyTorch's conv2d.
+
+    layout="NHWC" (the default, faster): x (N, H, W, C_in), w HWIO
+    (kh, kw, C_in / groups, C_out), output (N, Ho, Wo, C_out).
+    layout="NCHW" (PyTorch's): x (N, C_in, H, W), w OIHW (C_out,
+    C_in / groups, kh, kw), output (N, C_out, Ho, Wo); moveaxis and
+    transpose nodes (views) on x, w and the output wrap the NHWC
+    convolution (see nodes.common.layout).
+    """
+    if check_layout(layout) == "NCHW":
+        for what, node in (("x (N, C_in, H, W)", x), ("w (C_out, C_in / groups, kh, kw)", w)):
+            if getattr(node, "shape", None) is not None and len(node.shape) != 4:
+                raise ShapeError(f"conv2d with layout NCHW expects {what}, got shape {static_shape(node.shape)}")
+        w = transpose(w, OIHW_TO_HWIO, name="weight_hwio")
+    y = Convolution(to_nhwc(x, layout), w, b, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                    name=name)
+    return from_nhwc(y, layout)

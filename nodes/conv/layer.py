@@ -4,41 +4,48 @@ import numpy as np
 
 from autograd import Block, Parameter
 from nodes.common.init import init_weight
+from nodes.common.layout import check_layout
 
 from .conv2d import conv2d
 from .im2col import pair
 
 
 class Conv2d(Block):
-    """y = conv2d(x, W) + b on NHWC images, with He-initialised weights.
+    """y = conv2d(x, W) + b, with He-initialised weights, on NHWC (default) or NCHW images.
 
-    Creates `<name>.weight` of shape (kh, kw, in_channels / groups,
-    out_channels), drawn with std sqrt(2 / fan_in), fan_in = kh kw
+    Creates `<name>.weight`, drawn with std sqrt(2 / fan_in), fan_in = kh kw
     in_channels / groups, and `<name>.bias` (out_channels,) of zeros, inside
     the scope `<name>`; calling the layer on a node wires `<name>.conv2d`.
+    With layout="NHWC" the weight is HWIO (kh, kw, in_channels / groups,
+    out_channels); with layout="NCHW" images are (N, C, H, W) and the
+    weight is PyTorch's OIHW (out_channels, in_channels / groups, kh, kw),
+    so an nn.Conv2d's weight and bias load as they are. The same `rng`
+    draws the same weights in both layouts (one is the other transposed).
     """
 
     default_name = "conv"
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 name=None, bias=True, rng=None):
+                 name=None, bias=True, rng=None, layout="NHWC"):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"in_channels {in_channels} and out_channels {out_channels} split into {groups} groups")
         super().__init__(name)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = pair(kernel_size, "kernel size")
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+        self.layout = check_layout(layout)
         kh, kw = self.kernel_size
         fan_in = kh * kw * in_channels // groups
         shape = (kh, kw, in_channels // groups, out_channels)
-        self.weight = Parameter(init_weight(shape, fan_in, kh * kw * out_channels, "he", rng))
+        weight = init_weight(shape, fan_in, kh * kw * out_channels, "he", rng)
+        self.weight = Parameter(weight if layout == "NHWC" else weight.transpose(3, 2, 0, 1))
         self.bias = Parameter(np.zeros(out_channels)) if bias else None
 
     def wire(self, x):
         """The convolution of x with the weights (and bias)."""
         return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
-                      dilation=self.dilation, groups=self.groups, name="conv2d")
+                      dilation=self.dilation, groups=self.groups, layout=self.layout, name="conv2d")
 
     def __repr__(self):
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}, padding={self.padding}, name={self.name!r})")
+                f"stride={self.stride}, padding={self.padding}, layout={self.layout!r}, name={self.name!r})")

@@ -1,29 +1,43 @@
-"""Softmax cross-entropy with integer labels, fused and numerically stable."""
+"""Softmax cross-entropy with integer labels, fused and numerically stable, with PyTorch's options."""
 
 import numpy as np
 
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from autograd.vectors import arange
+from nodes.common.reductions import check_reduction
 
 
 class SoftmaxCrossEntropy(Node):
-    """Mean over the batch of -log softmax(z)[label], with label smoothing e.
+    """Cross-entropy of integer labels against softmax(z), as PyTorch's nn.CrossEntropyLoss.
 
-    With p = softmax(z) along the last axis, n the batch size, K classes and
-    the target distribution t = (1 - e) onehot(label) + e / K:
-        L = -1/n sum_i sum_k t_ik log p_ik
-    computed from log p = z - max z - log sum exp(z - max z) so that no
-    exponent overflows. Backward: dG/dz = g * (p - t) / n. Labels get no
-    gradient.
+    z is (N, K), labels (N,). With log p = log softmax(z) along the last
+    axis, class weights w (`weight`, all 1 by default), label smoothing e
+    (`smoothing`, PyTorch's label_smoothing) and the set V of rows whose
+    label is not `ignore_index`, the loss of row n is
+        l_n = (1 - e) w_{y_n} (-log p_{n, y_n}) + (e / K) sum_k w_k (-log p_{n, k})    for n in V,
+        l_n = 0                                                                        otherwise,
+    that is -sum_k t_nk log p_nk with targets t_nk = w_k ((1 - e) [k = y_n] + e / K).
+    Reduction: "mean" (default) sum_n l_n / sum_{n in V} w_{y_n} (PyTorch's
+    weighted mean; without weights, the mean over the rows in V; NaN when
+    every row is ignored, as PyTorch), "sum" sum_n l_n, "none" the vector l.
+    log p = z - max z - log sum exp(z - max z), so no exponent overflows.
+    Backward, with r_n = g / sum_{n in V} w_{y_n} (mean), g (sum) or g_n
+    (none), and T_n = sum_k t_nk:
+        dG/dz_nk = r_n (T_n p_nk - t_nk)    (0 for ignored rows).
+    Labels get no gradient.
     """
 
     op = "softmax_cross_entropy"
 
-    def __init__(self, logits, labels, smoothing=0.0, name=None):
-        if not 0.0 <= smoothing < 1.0:
-            raise ValueError(f"label smoothing must be in [0, 1), got {smoothing}")
+    def __init__(self, logits, labels, smoothing=0.0, reduction="mean", ignore_index=-100, weight=None, name=None):
+        if not 0.0 <= smoothing <= 1.0:
+            raise ValueError(f"softmax_cross_entropy: label smoothing must be in [0, 1], got {smoothing}")
         self.smoothing = float(smoothing)
+        self.reduction = check_reduction(reduction)
+        self.ignore_index = None if ignore_index is None else int(ignore_index)
+        self.weight = None if weight is None else _class_weights(weight)
+        self._weights = {}  # the class weights in each dtype used so far
         super().__init__(logits, labels, name=name)
 
     def infer_shape(self, logits, labels):
@@ -32,43 +46,121 @@ class SoftmaxCrossEntropy(Node):
             raise ShapeError(f"expects logits (N, K) and labels (N,), got {got}")
         if None not in (logits[0], labels[0]) and logits[0] != labels[0]:
             raise ShapeError(f"{logits[0]} rows of logits but {labels[0]} labels")
-        return ()
+        if self.weight is not None and logits[1] not in (None, self.weight.size):
+            raise ShapeError(f"{self.weight.size} class weights for logits of {logits[1]} classes")
+        return (logits[0],) if self.reduction == "none" else ()
 
     def forward(self, z, labels):
-        if labels.dtype.kind not in "iu":
-            raise TypeError(f"labels must be integers, got {labels.dtype}")
         n, k = z.shape
-        if labels.shape != (n,):
-            raise ValueError(f"{n} rows of logits but labels of shape {labels.shape}")
-        if n and (labels.min() < 0 or labels.max() >= k):
-            raise ValueError(f"labels must lie in [0, {k}), got values from {labels.min()} to {labels.max()}")
+        valid = self._check_labels(labels, n, k)
+        safe = labels if valid is None else np.where(valid, labels, 0)  # ignored rows read class 0, weighted 0
+        w = self._class_weights(z.dtype, k)
         shifted = z - z.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
-        log_total = np.log(total)
+        log_total = np.log(total)[:, 0]
         rows = arange(n)  # shared across steps: it indexes every batch's labels
-        # -log p[i, label_i] = log_total_i - shifted[i, label_i]; log p itself is never built.
+        # -log p[n, y_n] = log_total_n - shifted[n, y_n]; log p itself is never built.
+        wy = np.ones(n, dtype=z.dtype) if w is None else w[safe]  # w_{y_n}, then 0 on ignored rows
+        if valid is not None:
+            wy *= valid
         e = self.smoothing
-        loss = (log_total.sum() - shifted[rows, labels].sum()) * (1 - e)
-        if e:  # -(1/k) sum_k log p_ik = log_total_i - mean_k shifted_ik
-            loss += (log_total.sum() - shifted.sum() / k) * e
+        losses = (log_total - shifted[rows, safe]) * wy
+        if e:
+            losses *= 1 - e
+        if e:
+            losses += self._uniform_part(shifted, log_total, w, valid) * (e / k)
+        scale = self._scale(wy)
         if self.keep:
             exp /= total
-            self.p, self.labels, self.rows = exp, labels, rows
-        return np.asarray(loss / max(n, 1), dtype=z.dtype)
+            self.p, self.labels, self.rows, self.wy, self.w, self.valid = exp, safe, rows, wy, w, valid
+            self.scale = scale
+        return self._reduce(losses, wy)
 
     def backward(self, g):
-        p, n = self.p, max(self.p.shape[0], 1)
-        grad = p * (g / n)
-        grad[self.rows, self.labels] -= (1 - self.smoothing) * g / n
-        if self.smoothing:
-            grad -= self.smoothing * g / (n * p.shape[1])
+        p, e, k = self.p, self.smoothing, self.p.shape[1]
+        r = g * self.scale  # r_n: a number for mean and sum, the vector g for none
+        if self.reduction != "none":
+            r = np.full(p.shape[0], r, dtype=p.dtype)
+        big_t = self.wy * (1 - e)  # T_n = (1 - e) w_{y_n} + (e / K) sum_k w_k on kept rows
+        if e:
+            big_t = big_t + self._valid_rows(e / k * (k if self.w is None else self.w.sum()), p)
+        grad = p * (big_t * r)[:, None]
+        grad[self.rows, self.labels] -= (1 - e) * self.wy * r
+        if e:
+            kept = r if self.valid is None else r * self.valid
+            grad -= (e / k) * (kept[:, None] if self.w is None else np.outer(kept, self.w))
         return grad, None
 
+    def _check_labels(self, labels, n, k):
+        """The mask of rows whose label is not ignore_index (None: no row is ignored); errors for bad labels."""
+        if labels.dtype.kind not in "iu":
+            raise TypeError(f"softmax_cross_entropy: labels must be integers, got {labels.dtype}")
+        if labels.shape != (n,):
+            raise ValueError(f"softmax_cross_entropy: {n} rows of logits but labels of shape {labels.shape}")
+        valid = None
+        if self.ignore_index is not None and n and np.any(labels == self.ignore_index):
+            valid = labels != self.ignore_index
+        kept = labels if valid is None else labels[valid]
+        if kept.size and (kept.min() < 0 or kept.max() >= k):
+            raise ValueError(
+                f"softmax_cross_entropy: labels must lie in [0, {k}) or equal ignore_index={self.ignore_index}, "
+                f"got values from {kept.min()} to {kept.max()}"
+            )
+        return valid
 
-def softmax_cross_entropy(logits, labels, smoothing=0.0, name=None):
-    """Mean over the batch of the cross-entropy of integer `labels` (N,) against softmax(`logits`) (N, K).
+    def _class_weights(self, dtype, k):
+        """The class weights in `dtype` (None without weights), converted once per dtype."""
+        if self.weight is None:
+            return None
+        if self.weight.size != k:
+            raise ValueError(f"softmax_cross_entropy: {self.weight.size} class weights for logits of {k} classes")
+        if dtype not in self._weights:
+            self._weights[dtype] = self.weight.astype(dtype)
+        return self._weights[dtype]
 
-    `smoothing` in [0, 1) mixes that much of the uniform distribution into the targets (see SoftmaxCrossEntropy).
+    def _uniform_part(self, shifted, log_total, w, valid):
+        """sum_k w_k (-log p_nk) per row, 0 on ignored rows."""
+        if w is None:
+            part = log_total * shifted.shape[1] - shifted.sum(axis=1)
+        else:
+            part = log_total * w.sum() - shifted @ w
+        return part if valid is None else part * valid
+
+    def _valid_rows(self, value, p):
+        """`value` on every kept row and 0 on ignored rows, as a vector of p's dtype."""
+        v = np.full(p.shape[0], value, dtype=p.dtype)
+        return v if self.valid is None else v * self.valid
+
+    def _reduce(self, losses, wy):
+        if self.reduction == "none":
+            return losses
+        total, weights = losses.sum(), wy.sum()
+        if self.reduction == "mean":  # dividing (not times 1 / weights) keeps finite differences smooth
+            total = total / weights if weights else np.nan  # every row ignored: NaN, as PyTorch
+        return np.asarray(total, dtype=losses.dtype)
+
+    def _scale(self, wy):
+        """What the summed losses are multiplied by: 1 / sum of kept w_{y_n} for mean, else 1."""
+        if self.reduction != "mean":
+            return 1
+        total = wy.sum()
+        return wy.dtype.type(1) / total if total else wy.dtype.type(np.nan)  # every row ignored: NaN, as PyTorch
+
+
+def _class_weights(weight):
+    weight = np.asarray(weight, dtype=np.float64)
+    if weight.ndim != 1 or weight.size == 0:
+        raise ValueError(f"softmax_cross_entropy: class weights must be a vector (K,), got shape {weight.shape}")
+    return weight
+
+
+def softmax_cross_entropy(logits, labels, smoothing=0.0, reduction="mean", ignore_index=-100, weight=None, name=None):
+    """Cross-entropy of integer `labels` (N,) against softmax(`logits`) (N, K), as nn.CrossEntropyLoss.
+
+    `smoothing` in [0, 1] is PyTorch's label_smoothing, `weight` the class
+    weights (K,), `ignore_index` the label of rows that count for nothing,
+    `reduction` "mean" (weighted), "sum" or "none" (see SoftmaxCrossEntropy).
     """
-    return SoftmaxCrossEntropy(logits, labels, smoothing=smoothing, name=name)
+    return SoftmaxCrossEntropy(logits, labels, smoothing=smoothing, reduction=reduction, ignore_index=ignore_index,
+                               weight=weight, name=name)

@@ -1,10 +1,11 @@
-"""Batch normalisation over every axis but the last (channels), with running statistics."""
+"""Batch normalisation over every axis but the channels (last, or second in NCHW), with running statistics."""
 
 import numpy as np
 
 from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from autograd.vectors import ones
+from nodes.common.layout import check_layout, from_nhwc, to_nhwc
 
 
 def column_mean(a):
@@ -142,13 +143,22 @@ def running_statistics(features, dtype):
     return {"running_mean": np.zeros(features, dtype=dtype), "running_var": np.ones(features, dtype=dtype)}
 
 
-def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, name=None):
-    """Batch normalisation of `x` over all axes but the last (see BatchNormalization).
+def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, layout="NHWC", name=None):
+    """Batch normalisation of `x` over all axes but the channels' (see BatchNormalization).
 
     `buffers` is a dict of running statistics to use (and update); by default
-    the node makes its own.
+    the node makes its own. With layout="NHWC" (the default, faster) the
+    channels are the last axis; with PyTorch's "NCHW" images are
+    (N, C, H, W), seen as NHWC through moveaxis nodes (views, see
+    nodes.common.layout). An (N, C) input is the same in both layouts.
     """
-    return BatchNormalization(x, gamma, beta, momentum=momentum, eps=eps, buffers=buffers, name=name)
+    return _wired(x, gamma, beta, momentum, eps, buffers, layout, name)[1]
+
+
+def _wired(x, gamma, beta, momentum, eps, buffers, layout, name):
+    """(the BatchNormalization node, the output in `layout`)."""
+    node = BatchNormalization(to_nhwc(x, layout), gamma, beta, momentum=momentum, eps=eps, buffers=buffers, name=name)
+    return node, from_nhwc(node, layout)
 
 
 class BatchNorm(Block):
@@ -159,14 +169,17 @@ class BatchNorm(Block):
     the block (`self.buffers`), so every call of it, in training and in
     evaluation graphs alike, uses and updates the same ones; checkpoints keep
     them under `<name>.batch_norm`. `self.node` is the node of the latest call.
+    `layout` is "NHWC" (channels last, the default) or PyTorch's "NCHW"
+    (see batch_norm).
     """
 
     default_name = "batch_norm"
 
-    def __init__(self, features, name=None, momentum=0.1, eps=1e-5):
+    def __init__(self, features, name=None, momentum=0.1, eps=1e-5, layout="NHWC"):
         super().__init__(name)
         self.features = int(features)
         self.momentum, self.eps = momentum, eps
+        self.layout = check_layout(layout)
         self.node = None
         self.gamma = Parameter(np.ones(self.features))
         self.beta = Parameter(np.zeros(self.features))
@@ -174,10 +187,10 @@ class BatchNorm(Block):
 
     def wire(self, x):
         """The batch normalisation node of x, on the block's parameters and running statistics."""
-        self.node = batch_norm(x, self.gamma, self.beta, momentum=self.momentum, eps=self.eps, buffers=self.buffers,
-                               name="batch_norm")
+        self.node, out = _wired(x, self.gamma, self.beta, self.momentum, self.eps, self.buffers, self.layout,
+                                "batch_norm")
         self.node.buffer_name = f"{self.name}.batch_norm"
-        return self.node
+        return out
 
     def __repr__(self):
         return f"BatchNorm({self.features}, name={self.name!r})"

@@ -14,6 +14,8 @@ CASES = [
     GradCase("swapaxes-last-two", lambda x: nd.swapaxes(x, -1, -2), (randn(2, 3, 4),)),
     GradCase("swapaxes-first-last", lambda x: nd.swapaxes(x, 0, 2), (randn(2, 3, 4),)),
     GradCase("transpose-then-broadcast", lambda x, b: nd.transpose(x) + b, (randn(3, 4), randn(3, seed=1))),
+    GradCase("moveaxis-channels-last", lambda x: nd.moveaxis(x, 1, -1), (randn(2, 3, 4, 5),)),
+    GradCase("moveaxis-back", lambda x: nd.moveaxis(x, -1, 0), (randn(2, 3, 4),)),
 ]
 
 
@@ -43,3 +45,15 @@ def test_bad_permutations_are_refused_when_wired():
         nd.transpose(x, (1, 0))
     with pytest.raises(ShapeError, match="out of range"):
         nd.swapaxes(x, 0, 3)
+
+
+@pytest.mark.parametrize("shape, source, destination", [((2, 3, 4, 5), 1, -1), ((2, 3), 1, -1), ((2, 3, 4), -1, 0)])
+def test_moveaxis_matches_numpy(shape, source, destination):
+    x = randn(*shape)
+    got = evaluate(lambda v: nd.moveaxis(v, source, destination), x)
+    np.testing.assert_array_equal(got, np.moveaxis(x, source, destination))
+
+
+def test_moveaxis_static_shape():
+    assert nd.moveaxis(Input("x", shape=(None, 3, 4, 5)), 1, -1).shape == (None, 4, 5, 3)
+    assert nd.moveaxis(Input("x", shape=(None, 4, 5, 3)), -1, 1).shape == (None, 3, 4, 5)

@@ -5,16 +5,16 @@ import math
 import numpy as np
 
 
-def attention_loops(q, k, v, mask, g):
-    """Output softmax(q k^T / sqrt(d)) v and dq, dk, dv for the seed g, one query at a time.
+def attention_loops(q, k, v, mask, g, scale=None):
+    """Output softmax(c q k^T) v and dq, dk, dv for the seed g, one query at a time; c = scale or 1 / sqrt(d).
 
     q (N, H, Tq, d), k (N, H, Tk, d), v (N, H, Tk, dv), mask broadcastable
     to (N, H, Tq, Tk) or None (True = attend). Gradients by the chain rule
-    through each scalar score s_j = q_i . k_j / sqrt(d).
+    through each scalar score s_j = c q_i . k_j.
     """
     n_batch, heads, tq, d = q.shape
     tk = k.shape[2]
-    c = 1.0 / math.sqrt(d)
+    c = 1.0 / math.sqrt(d) if scale is None else scale
     scores_shape = (n_batch, heads, tq, tk)
     allowed = np.ones(scores_shape, bool) if mask is None else np.broadcast_to(mask, scores_shape)
     out = np.zeros((n_batch, heads, tq, v.shape[3]))

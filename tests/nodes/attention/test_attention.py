@@ -35,6 +35,10 @@ CASES = [
         "attention-wired-fed-padding",
         lambda q, k, v, m: nd.scaled_dot_product_attention(q, k, v, mask=m), (*qkv(), PADDING),
     ),
+    GradCase("attention-fused-scale-is-causal", lambda q, k, v: nd.fused_attention(q, k, v, scale=0.7, is_causal=True),
+             qkv(tq=3, tk=5)),
+    GradCase("attention-wired-scale-is-causal",
+             lambda q, k, v: nd.scaled_dot_product_attention(q, k, v, scale=0.7, is_causal=True), qkv(tq=5, tk=3)),
 ]
 
 
@@ -137,3 +141,34 @@ def test_a_fed_padding_mask_matches_the_loop_reference_for_any_batch(build):
         np.testing.assert_allclose(out, expected_out, atol=1e-12)
         for node, expected in zip(inputs, expected_grads):
             np.testing.assert_allclose(node.grad, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("tq, tk", [(4, 4), (3, 5), (5, 3)])
+@pytest.mark.parametrize("scale", [None, 0.25])
+@pytest.mark.parametrize("build", [nd.fused_attention, nd.scaled_dot_product_attention], ids=["fused", "wired"])
+def test_scale_and_is_causal_match_the_loop_reference(build, scale, tq, tk):
+    # PyTorch's is_causal is the top-left aligned lower triangle: query i attends to keys 0..i.
+    q, k, v = qkv(tq=tq, tk=tk, d=4, dv=3, seed=6)
+    seed = randn(2, 2, tq, 3, seed=8)
+    out, grads = _run(lambda *xs: build(*xs, scale=scale, is_causal=True), q, k, v, seed)
+    triangle = np.array([[j <= i for j in range(tk)] for i in range(tq)])
+    expected_out, *expected_grads = attention_loops(q, k, v, triangle, seed, scale=scale)
+    np.testing.assert_allclose(out, expected_out, rtol=1e-10, atol=1e-12)
+    for got, want in zip(grads, expected_grads):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_is_causal_with_a_padding_mask_keeps_what_both_allow():
+    q, k, v = qkv(seed=2)
+    seed = randn(2, 2, 4, 3, seed=4)
+    out, grads = _run(lambda *xs: nd.fused_attention(*xs, mask=PADDING, is_causal=True), q, k, v, seed)
+    expected_out, *expected_grads = attention_loops(q, k, v, PADDING & CAUSAL, seed)
+    np.testing.assert_allclose(out, expected_out, rtol=1e-10, atol=1e-12)
+    for got, want in zip(grads, expected_grads):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_causal_mask_is_read_only_and_top_left_aligned():
+    mask = nd.causal_mask(2, 3)
+    np.testing.assert_array_equal(mask, [[True, False, False], [True, True, False]])
+    assert not mask.flags.writeable

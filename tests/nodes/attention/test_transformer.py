@@ -53,15 +53,16 @@ def test_padded_keys_do_not_change_the_output():
     np.testing.assert_allclose(out[real], out_changed[real], rtol=1e-5, atol=1e-5)
 
 
-def test_the_block_computes_its_formula():
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_the_block_computes_its_formula(approximate):
     # out = h + fc2(gelu(fc1(ln2(h)))), h = x + attn(ln1(x)), each part wired on its own.
     with default_dtype(np.float64):
-        layer = nd.TransformerBlock(4, 2, 6, name="b", rng=np.random.default_rng(1))
+        layer = nd.TransformerBlock(4, 2, 6, name="b", rng=np.random.default_rng(1), gelu_approximate=approximate)
         x = Input("x", shape=(None, 3, 4))
         whole = layer(x)
         h = x + layer.attn(layer.ln1(x))
         expected = h + nd.reshape(
-            layer.fc2(nd.gelu(layer.fc1(nd.reshape(layer.ln2(h), (-1, 4))))), (-1, 3, 4)
+            layer.fc2(nd.gelu(layer.fc1(nd.reshape(layer.ln2(h), (-1, 4))), approximate=approximate)), (-1, 3, 4)
         )
     xs = randn(2, 3, 4)
     np.testing.assert_allclose(Graph(whole).forward(x=xs), Graph(expected).forward(x=xs), rtol=1e-12)

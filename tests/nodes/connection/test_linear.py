@@ -66,3 +66,29 @@ def test_xavier_init_is_uniform_within_the_glorot_bound():
 def test_unknown_init_is_refused():
     with pytest.raises(ValueError, match="unknown init"):
         nd.Linear(2, 2, init="zeros")
+
+
+def test_initial_weight_and_bias_are_used_and_copied():
+    w, b = randn(4, 3), randn(3, seed=1)
+    layer = nd.Linear(4, 3, weight=w, bias=b)
+    x = randn(5, 4, seed=2)
+    np.testing.assert_allclose(evaluate(lambda v: layer(v), x), x @ w + b, rtol=1e-6)
+    w[0, 0] += 1  # the layer holds its own copy
+    assert layer.weight.value[0, 0] != w[0, 0]
+
+
+def test_from_torch_takes_the_out_in_layout():
+    # nn.Linear(4, 3): weight (3, 4), y = x W^T + b.
+    w, b = randn(3, 4), randn(3, seed=1)
+    layer = nd.Linear.from_torch(w, b, name="fc")
+    assert (layer.in_features, layer.out_features) == (4, 3) and layer.weight.value.shape == (4, 3)
+    x = randn(5, 4, seed=2)
+    np.testing.assert_allclose(evaluate(lambda v: layer(v), x), x @ w.T + b, rtol=1e-6)
+    assert nd.Linear.from_torch(w).bias is None
+
+
+def test_initial_values_of_the_wrong_shape_are_refused():
+    with pytest.raises(ValueError, match=r"initial weight of shape \(3, 4\), expected \(4, 3\)"):
+        nd.Linear(4, 3, weight=np.zeros((3, 4)), name="fc")
+    with pytest.raises(ValueError, match="initial bias"):
+        nd.Linear(4, 3, bias=np.zeros(4))

@@ -3,6 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
+from nodes.conv.pooling import pool_output_size
+from tests.nodes.conv.pool_reference import out_size
 from tests.nodes.gradcases import GradCase, randn
 
 
@@ -102,3 +104,12 @@ def test_pooling_keeps_float32():
 def test_window_larger_than_the_input_is_refused():
     with pytest.raises(ShapeError):
         nd.max_pool2d(Input("x", shape=(None, 2, 2, 1)), 3)
+
+
+def test_output_size_helper_matches_the_definition():
+    for size in range(1, 12):
+        for k, s, p, d in [(2, 2, 0, 1), (3, 2, 1, 1), (3, 3, 1, 2), (2, 1, 1, 3)]:
+            if size + 2 * p - d * (k - 1) - 1 < 0:
+                continue
+            for ceil in (False, True):
+                assert pool_output_size(size, k, s, p, d, ceil) == out_size(size, k, s, p, d, ceil)

@@ -2,11 +2,18 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Input, ShapeError
+from autograd import Graph, Input, ShapeError, default_dtype
 from tests.nodes.gradcases import GradCase, randn
 from tests.nodes.helpers import evaluate
 
 LABELS = np.array([0, 2, 1, 2, 4])
+IGNORING = np.array([0, -100, 1, 2, 3])  # the second row is ignored (PyTorch's default ignore_index)
+WEIGHT = np.array([0.5, 2.0, 1.0, 0.25, 3.0])
+
+
+def options(**kwargs):
+    return lambda z, y: nd.softmax_cross_entropy(z, y, **kwargs)
+
 
 CASES = [
     GradCase("sce", nd.softmax_cross_entropy, (randn(5, 5), LABELS)),
@@ -14,6 +21,13 @@ CASES = [
     GradCase("sce-large-logits", nd.softmax_cross_entropy, (randn(5, 5) * 50, LABELS)),
     GradCase("sce-after-linear-map", lambda x, w, y: nd.softmax_cross_entropy(x @ w, y),
              (randn(5, 3), randn(3, 5, seed=1), LABELS)),
+    GradCase("sce-sum", options(reduction="sum"), (randn(5, 5), LABELS)),
+    GradCase("sce-none", options(reduction="none"), (randn(5, 5), LABELS)),
+    GradCase("sce-ignore", options(), (randn(5, 5), IGNORING)),
+    GradCase("sce-weight", options(weight=WEIGHT), (randn(5, 5), LABELS)),
+    GradCase("sce-all-options-mean", options(weight=WEIGHT, smoothing=0.2, ignore_index=3), (randn(5, 5), LABELS)),
+    GradCase("sce-all-options-sum", options(weight=WEIGHT, smoothing=0.3, reduction="sum"), (randn(5, 5), IGNORING)),
+    GradCase("sce-all-options-none", options(weight=WEIGHT, smoothing=0.1, reduction="none"), (randn(5, 5), IGNORING)),
 ]
 
 
@@ -37,3 +51,77 @@ def test_large_logits_without_overflow():
 def test_shapes_are_checked_when_wired():
     with pytest.raises(ShapeError, match="labels"):
         nd.softmax_cross_entropy(Input("z", shape=(None, 5)), Input("y", shape=(None, 5)))
+
+
+def documented(z, labels, weight=None, smoothing=0.0, ignore_index=-100, reduction="mean"):
+    """nn.CrossEntropyLoss as PyTorch documents it, in numpy: targets (1 - e) onehot + e / K, weighted per class."""
+    n, k = z.shape
+    w = np.ones(k) if weight is None else np.asarray(weight, dtype=float)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    kept = labels != ignore_index
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n)[kept], labels[kept]] = 1
+    targets = w * ((1 - smoothing) * onehot + smoothing / k) * kept[:, None]
+    losses = -(targets * log_p).sum(axis=1)
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return losses.sum()
+    return losses.sum() / w[labels[kept]].sum()
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight", [None, WEIGHT], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.15, 1.0])
+@pytest.mark.parametrize("labels, ignore_index", [(LABELS, -100), (IGNORING, -100), (LABELS, 2)],
+                         ids=["none-ignored", "default-ignore-index", "ignore-class-2"])
+def test_options_together_match_the_documented_formula(reduction, weight, smoothing, labels, ignore_index):
+    z = randn(5, 5, seed=4) * 2
+    kwargs = dict(weight=weight, smoothing=smoothing, ignore_index=ignore_index, reduction=reduction)
+    got = evaluate(options(**kwargs), z, labels)
+    expected = documented(z, labels, **kwargs)
+    assert np.shape(got) == np.shape(expected)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_weighted_mean_divides_by_the_weights_of_the_kept_labels():
+    # Two rows, labels 0 and 1 with weights 1 and 3: (1 * l0 + 3 * l1) / 4, not / 2.
+    z = np.array([[1.0, 0.0], [0.0, 2.0]])
+    got = evaluate(options(weight=[1.0, 3.0]), z, np.array([0, 1]))
+    l0, l1 = np.log1p(np.exp(-1.0)), np.log1p(np.exp(-2.0))
+    np.testing.assert_allclose(got, (l0 + 3 * l1) / 4, rtol=1e-14)
+
+
+def test_ignored_rows_get_no_loss_and_no_gradient():
+    z = randn(5, 5)
+    with default_dtype(np.float64):
+        zi, yi = Input("z", requires_grad=True), Input("y", dtype=np.int64)
+        graph = Graph(nd.softmax_cross_entropy(zi, yi, reduction="none", smoothing=0.1))
+    losses = graph.forward(z=z, y=IGNORING)
+    graph.backward(update=False)
+    assert losses[1] == 0 and np.all(zi.grad[1] == 0)
+    assert np.all(losses[[0, 2, 3, 4]] > 0) and np.all(zi.grad[[0, 2, 3, 4]] != 0)
+
+
+def test_every_row_ignored():
+    z, labels = randn(2, 3), np.array([-100, -100])
+    with np.errstate(all="raise"):
+        assert np.isnan(evaluate(options(), z, labels))
+        assert evaluate(options(reduction="sum"), z, labels) == 0
+
+
+def test_ignore_index_none_refuses_negative_labels():
+    with pytest.raises(ValueError, match="labels must lie in"):
+        evaluate(options(ignore_index=None), randn(5, 5), IGNORING)
+
+
+def test_class_weights_are_checked_when_wired():
+    with pytest.raises(ShapeError, match="class weights"):
+        nd.softmax_cross_entropy(Input("z", shape=(None, 5)), Input("y", shape=(None,), dtype=np.int64),
+                                 weight=[1.0, 2.0])
+
+
+def test_reduction_none_has_the_batch_shape():
+    node = nd.softmax_cross_entropy(Input("z", shape=(None, 5)), Input("y", shape=(None,), dtype=np.int64),
+                                    reduction="none")
+    assert node.shape == (None,)

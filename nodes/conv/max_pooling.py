@@ -1,0 +1,160 @@
+"""Max pooling over NHWC images, with PyTorch's dilation, ceil mode and indices of the maxima."""
+
+import numpy as np
+
+from autograd import Node
+from nodes.common.layout import from_nhwc, to_nhwc
+
+from .im2col import col2im
+from .pooling import Pooling
+
+
+class MaxPooling(Pooling):
+    """f[n, i, j, c] = max of x over the window of (i, j), as PyTorch's MaxPool2d.
+
+    Window (i, j) reads x[n, i s_h - p_h + a d_h, j s_w - p_w + b d_w, c] for
+    kernel offsets (a, b), with stride s, padding p (which counts as -inf)
+    and dilation d; `ceil_mode` rounds the output size up (see
+    `pool_output_size`). With `indices=True` the node also sets
+    `self.indices` at every forward pass: for each output, the position
+    h W + w of its maximum in the unpadded (H, W) plane of its image and
+    channel, int64, as PyTorch's return_indices (`max_pool2d(...,
+    return_indices=True)` wires a node that outputs them).
+    Backward: dG/dx gets g[n, i, j, c] at ONE position of each window: the
+    first maximum in row-major order within the window (the convention of
+    PyTorch), so ties do not duplicate the gradient; overlapping windows add.
+    """
+
+    op = "max_pool2d"
+
+    def __init__(self, x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, indices=False, name=None):
+        self.want_indices = bool(indices)
+        self.indices = None
+        super().__init__(x, kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
+                         name=name)
+
+    def forward(self, x):
+        if self._tiles(x) and not self.want_indices:
+            return self._forward_tiled(x)
+        xp = self._padded(x, -np.inf)
+        windows = self.window.windows(xp)  # (N, Ho, Wo, kh, kw, C)
+        n, ho, wo, kh, kw, c = windows.shape
+        flat = windows.transpose(0, 1, 2, 5, 3, 4).reshape(n, ho, wo, c, kh * kw)
+        first = flat.argmax(axis=-1)  # argmax returns the first maximum: the tie convention
+        f = np.take_along_axis(flat, first[..., None], axis=-1)[..., 0]
+        if self.want_indices:
+            self.indices = self._plane_indices(first, x.shape)
+        if self.keep:
+            self.first, self.padded_shape, self.in_shape, self.used_tiles = first, xp.shape, x.shape, False
+        return f
+
+    def _plane_indices(self, first, shape):
+        """h W + w of each window's maximum, from its offset `first` = a kw + b within the window."""
+        g = self.geometry
+        (sh, sw), (ph, pw), (dh, dw) = g.stride, g.padding, g.dilation
+        a, b = np.divmod(first, g.kernel[1])
+        ho, wo = first.shape[1:3]
+        rows = (np.arange(ho) * sh - ph)[None, :, None, None] + a * dh
+        cols = (np.arange(wo) * sw - pw)[None, None, :, None] + b * dw
+        return (rows * shape[2] + cols).astype(np.int64)
+
+    def _forward_tiled(self, x):
+        if not self.keep:  # inference: the maximum of the kh*kw strided slices, nothing kept
+            slices = self._slices(x)
+            f = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
+            for s in slices[2:]:
+                np.maximum(f, s, out=f)
+            return f
+        # Training: one transposing copy puts the window offsets first,
+        # (kh*kw, N, Ho, Wo, C), so the maximum here and the comparisons in
+        # backward run on contiguous blocks. On NHWC slices every numpy loop
+        # runs over only C contiguous values, which made the backward about
+        # twice as slow (LeNet sizes, 8 and 16 channels).
+        blocks = self._offsets_first(x)
+        f = np.maximum(blocks[0], blocks[1]) if len(blocks) > 1 else blocks[0].copy()
+        for block in blocks[2:]:
+            np.maximum(f, block, out=f)
+        self.blocks, self.f, self.in_shape, self.used_tiles = blocks, f, x.shape, True
+        return f
+
+    def _offsets_first(self, x):
+        """x (N, H, W, C) as a contiguous (kh*kw, N, Ho, Wo, C): block k holds kernel offset k of every window."""
+        (kh, kw), (ho, wo) = self.geometry.kernel, self.out_hw(x.shape[1], x.shape[2])
+        n, c = x.shape[0], x.shape[3]
+        tiles = x[:, : ho * kh, : wo * kw].reshape(n, ho, kh, wo, kw, c)  # rows and columns no window covers dropped
+        return np.ascontiguousarray(tiles.transpose(2, 4, 0, 1, 3, 5)).reshape(kh * kw, n, ho, wo, c)
+
+    def backward(self, g):
+        if self.used_tiles:
+            return (self._backward_tiled(g),)
+        kh, kw = self.geometry.kernel
+        cols = np.zeros(g.shape + (kh * kw,), dtype=g.dtype)
+        np.put_along_axis(cols, self.first[..., None], g[..., None], axis=-1)
+        # col2im expects rows in (a, b, c) order.
+        n, ho, wo, c, _ = cols.shape
+        cols = cols.reshape(n * ho * wo, c, kh * kw).transpose(0, 2, 1)
+        return (self._interior(col2im(self.window, cols, self.padded_shape), self.in_shape),)
+
+    def _backward_tiled(self, g):
+        blocks, f, (n, h, w, c) = self.blocks, self.f, self.in_shape
+        (kh, kw), (ho, wo) = self.geometry.kernel, f.shape[1:3]
+        covered = h == ho * kh and w == wo * kw
+        gx = np.empty(self.in_shape, dtype=g.dtype) if covered else np.zeros(self.in_shape, dtype=g.dtype)
+        windows = gx[:, : ho * kh, : wo * kw].reshape(n, ho, kh, wo, kw, c)  # a view: writes land in gx
+        # Offsets in row-major order; `left` is g where no earlier offset
+        # held the maximum, so each window's g goes to its first maximum.
+        left = g.copy()
+        hit = np.empty(f.shape, dtype=bool)
+        piece = np.empty_like(g)
+        for k, block in enumerate(blocks):
+            np.equal(block, f, out=hit)
+            np.multiply(left, hit, out=piece)
+            a, b = divmod(k, kw)
+            windows[:, :, a, :, b, :] = piece
+            if k + 1 < len(blocks):
+                left -= piece
+        return gx
+
+
+class MaxPoolIndices(Node):
+    """The positions of the maxima found by a MaxPooling node built with indices=True, as its `indices`.
+
+    f = pool.indices: int64, shaped like the pooled output; each entry is
+    h W + w, the maximum's position in the unpadded (H, W) plane of its
+    image and channel (PyTorch's return_indices). Backward: none; indices
+    are not differentiable.
+    """
+
+    op = "max_pool2d_indices"
+    differentiable = False
+
+    def __init__(self, pool, name=None):
+        if not (isinstance(pool, MaxPooling) and pool.want_indices):
+            raise TypeError("max_pool2d_indices needs a MaxPooling node built with indices=True")
+        super().__init__(pool, name=name)
+
+    def infer_shape(self, pooled):
+        return pooled
+
+    def forward(self, pooled):
+        return self.inputs[0].indices
+
+    def backward(self, g):  # pragma: no cover - the engine never asks a non-differentiable node
+        return (None,)
+
+
+def max_pool2d(x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,
+               layout="NHWC", name=None):
+    """Max pooling of `x`, as PyTorch's max_pool2d; `stride` defaults to `kernel` (see MaxPooling).
+
+    With `return_indices` it returns (pooled, indices): two nodes, the
+    second giving each maximum's position h W + w in its (H, W) plane.
+    `layout` is "NHWC" (the default, faster) or PyTorch's "NCHW", for x,
+    the output and the indices (see nodes.common.layout).
+    """
+    pool = MaxPooling(to_nhwc(x, layout), kernel, stride=stride, padding=padding, dilation=dilation,
+                      ceil_mode=ceil_mode, indices=return_indices, name=name)
+    if not return_indices:
+        return from_nhwc(pool, layout)
+    return from_nhwc(pool, layout), from_nhwc(MaxPoolIndices(pool, name=None if name is None else f"{name}_indices"),
+                                              layout)
