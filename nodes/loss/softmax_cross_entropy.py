@@ -61,36 +61,43 @@ class SoftmaxCrossEntropy(Node):
         log_total = np.log(total)[:, 0]
         rows = arange(n)  # shared across steps: it indexes every batch's labels
         # -log p[n, y_n] = log_total_n - shifted[n, y_n]; log p itself is never built.
-        wy = np.ones(n, dtype=z.dtype) if w is None else w[safe]  # w_{y_n}, then 0 on ignored rows
-        if valid is not None:
-            wy *= valid
+        losses = log_total - shifted[rows, safe]
+        wy, weight_total = self._row_weights(w, safe, valid, n, z.dtype)
+        if wy is not None:
+            losses *= wy
         e = self.smoothing
-        losses = (log_total - shifted[rows, safe]) * wy
         if e:
             losses *= 1 - e
-        if e:
             losses += self._uniform_part(shifted, log_total, w, valid) * (e / k)
-        scale = self._scale(wy)
+        scale = self._scale(weight_total, z.dtype)
         if self.keep:
             exp /= total
             self.p, self.labels, self.rows, self.wy, self.w, self.valid = exp, safe, rows, wy, w, valid
             self.scale = scale
-        return self._reduce(losses, wy)
+        return self._reduce(losses, weight_total)
 
     def backward(self, g):
         p, e, k = self.p, self.smoothing, self.p.shape[1]
         r = g * self.scale  # r_n: a number for mean and sum, the vector g for none
-        if self.reduction != "none":
-            r = np.full(p.shape[0], r, dtype=p.dtype)
-        big_t = self.wy * (1 - e)  # T_n = (1 - e) w_{y_n} + (e / K) sum_k w_k on kept rows
+        wy = 1 if self.wy is None else self.wy
+        big_t = wy * (1 - e)  # T_n = (1 - e) w_{y_n} + (e / K) sum_k w_k on kept rows
         if e:
             big_t = big_t + self._valid_rows(e / k * (k if self.w is None else self.w.sum()), p)
-        grad = p * (big_t * r)[:, None]
-        grad[self.rows, self.labels] -= (1 - e) * self.wy * r
+        grad = p * _column(big_t * r)
+        grad[self.rows, self.labels] -= (1 - e) * wy * r
         if e:
             kept = r if self.valid is None else r * self.valid
-            grad -= (e / k) * (kept[:, None] if self.w is None else np.outer(kept, self.w))
+            grad -= (e / k) * (_column(kept) if self.w is None else np.outer(kept, self.w))
         return grad, None
+
+    def _row_weights(self, w, safe, valid, n, dtype):
+        """w_{y_n} per row (0 on ignored rows) and their sum; None and n when every row weighs 1."""
+        if w is None and valid is None:
+            return None, n  # the common case costs no vector
+        wy = np.ones(n, dtype=dtype) if w is None else w[safe]
+        if valid is not None:
+            wy *= valid
+        return wy, wy.sum()
 
     def _check_labels(self, labels, n, k):
         """The mask of rows whose label is not ignore_index (None: no row is ignored); errors for bad labels."""
@@ -98,14 +105,18 @@ class SoftmaxCrossEntropy(Node):
             raise TypeError(f"softmax_cross_entropy: labels must be integers, got {labels.dtype}")
         if labels.shape != (n,):
             raise ValueError(f"softmax_cross_entropy: {n} rows of logits but labels of shape {labels.shape}")
+        if not n:
+            return None
+        lo, hi, ignore = labels.min(), labels.max(), self.ignore_index
         valid = None
-        if self.ignore_index is not None and n and np.any(labels == self.ignore_index):
-            valid = labels != self.ignore_index
-        kept = labels if valid is None else labels[valid]
-        if kept.size and (kept.min() < 0 or kept.max() >= k):
+        if ignore is not None and lo <= ignore <= hi and np.any(labels == ignore):  # the range test spares a pass
+            valid = labels != ignore
+            kept = labels[valid]
+            lo, hi = (kept.min(), kept.max()) if kept.size else (0, 0)
+        if lo < 0 or hi >= k:
             raise ValueError(
-                f"softmax_cross_entropy: labels must lie in [0, {k}) or equal ignore_index={self.ignore_index}, "
-                f"got values from {kept.min()} to {kept.max()}"
+                f"softmax_cross_entropy: labels must lie in [0, {k}) or equal ignore_index={ignore}, "
+                f"got values from {lo} to {hi}"
             )
         return valid
 
@@ -132,20 +143,25 @@ class SoftmaxCrossEntropy(Node):
         v = np.full(p.shape[0], value, dtype=p.dtype)
         return v if self.valid is None else v * self.valid
 
-    def _reduce(self, losses, wy):
+    def _reduce(self, losses, weights):
         if self.reduction == "none":
             return losses
-        total, weights = losses.sum(), wy.sum()
+        total = losses.sum()
         if self.reduction == "mean":  # dividing (not times 1 / weights) keeps finite differences smooth
             total = total / weights if weights else np.nan  # every row ignored: NaN, as PyTorch
         return np.asarray(total, dtype=losses.dtype)
 
-    def _scale(self, wy):
-        """What the summed losses are multiplied by: 1 / sum of kept w_{y_n} for mean, else 1."""
+    def _scale(self, total, dtype):
+        """What the summed losses are multiplied by: 1 / sum of kept w_{y_n} (`total`) for mean, else 1."""
         if self.reduction != "mean":
             return 1
-        total = wy.sum()
-        return wy.dtype.type(1) / total if total else wy.dtype.type(np.nan)  # every row ignored: NaN, as PyTorch
+        one = dtype.type(1)
+        return one / dtype.type(total) if total else dtype.type(np.nan)  # every row ignored: NaN, as PyTorch
+
+
+def _column(v):
+    """A per-row vector as a column, to scale each row of a matrix; a number as it is."""
+    return v[:, None] if np.ndim(v) else v
 
 
 def _class_weights(weight):
