@@ -34,27 +34,31 @@ EDGE_ATTR = {"fontname": FONT, "fontsize": "8", "color": EDGE, "arrowsize": "0.6
 _SMALL = f'<font point-size="9" color="{MUTED}">'
 
 
-def write_dot(scene, rankdir="TB", graph_attr=None):
-    """The `Diagram` (a graphviz.Digraph) drawing `scene`; `graph_attr` adds or overrides graph attributes."""
+def write_dot(scene, rankdir="TB", graph_attr=None, ids=False):
+    """The `Diagram` (a graphviz.Digraph) drawing `scene`; `graph_attr` adds or overrides graph attributes.
+
+    `ids`: give every item and edge its scene id as its `id` attribute, which
+    SVG output keeps on the element's group (so a page's script can find it).
+    """
     attrs = {"rankdir": rankdir, **GRAPH_ATTR, **(graph_attr or {})}
     diagram = Diagram(name="nodegrad", graph_attr=attrs, node_attr=dict(NODE_ATTR), edge_attr=dict(EDGE_ATTR))
     body = []
-    _write_cluster(body, scene.root, "\t", {})
+    _write_cluster(body, scene.root, "\t", {}, ids)
     backward = scene.flow == "backward"
-    body += [_edge_line(edge, backward) for edge in scene.edges]
+    body += [_edge_line(edge, backward, ids) for edge in scene.edges]
     body.append(f"\tlabel={quote('<' + rows(caption_lines(scene)) + '>')}\n")
     diagram.body = body
     return diagram
 
 
-def _write_cluster(out, cluster, indent, styles):
+def _write_cluster(out, cluster, indent, styles, ids=False):
     """Append the lines of `cluster`'s items, rows and nested clusters to `out`."""
-    out += [_item_line(item, indent, styles) for item in cluster.items]
-    out += [f"{indent}{{rank=same; {'; '.join(ids)}}}\n" for ids in cluster.ranks]
+    out += [_item_line(item, indent, styles, ids) for item in cluster.items]
+    out += [f"{indent}{{rank=same; {'; '.join(row)}}}\n" for row in cluster.ranks]
     for child in cluster.clusters:
         out.append(f"{indent}subgraph {quote('cluster_' + '__'.join(child.path))} {{\n")
         out.append(f"{indent}\tgraph {attr_list(_frame(child))}\n")
-        _write_cluster(out, child, indent + "\t", styles)
+        _write_cluster(out, child, indent + "\t", styles, ids)
         out.append(f"{indent}}}\n")
 
 
@@ -66,7 +70,7 @@ def _frame(cluster):
             "fontname": FONT, "fontsize": "11", "labeljust": "l", "labelloc": "t", "margin": "6"}
 
 
-def _item_line(item, indent, styles):
+def _item_line(item, indent, styles, ids=False):
     key = (item.kind, tuple(flag for flag, _ in item.flags))
     style = styles.get(key)
     if style is None:
@@ -75,11 +79,14 @@ def _item_line(item, indent, styles):
     label = html_label(item.title, item.lines, item.grad_lines, [why for _, why in item.flags], item.notes,
                        ink=style[1], aside=item.aside)
     group = " group=main" if item.on_spine else ""
-    return f"{indent}{item.id} [label={label} {style[0]}{group} tooltip={quote(item.tooltip)}]\n"
+    element = f" id={item.id}" if ids else ""
+    return f"{indent}{item.id} [label={label} {style[0]}{group} tooltip={quote(item.tooltip)}{element}]\n"
 
 
-def _edge_line(edge, backward):
+def _edge_line(edge, backward, ids=False):
     attrs = _addend_look(edge.addend)
+    if ids:
+        attrs["id"] = edge.id
     if edge.label_at is not None:
         attrs.update(_edge_label(edge))
     # A leaf drawn right of its consumer needs its edge written right to

@@ -16,10 +16,11 @@ from .text import number, small_array
 class Merged:
     """The edges of one pair of drawn items while they are collected: the tensor and the addends."""
 
-    __slots__ = ("source", "squares", "sent", "single", "finite", "nan")
+    __slots__ = ("source", "squares", "sent", "single", "finite", "nan", "carries")
 
     def __init__(self, source):
         self.source = source  # the node making the tensor (the first one, for a block's merged edges)
+        self.carries = []  # (consumer name, input index) of every graph edge drawn as this one
         self.squares = 0.0
         self.sent = False
         self.single = None  # the addend itself while there is exactly one
@@ -65,6 +66,7 @@ def merged_edges(nodes, item_of, gradients, stats):
             edge = edges.get(key)
             if edge is None:
                 edge = edges[key] = Merged(inp)
+            edge.carries.append((consumer.name, index))
             if sends:
                 addend = health.received_addend(consumer, index)
                 if addend is not None:
@@ -103,7 +105,7 @@ def drawn_edges(merged, ids, shapes, *, span=None, sides=None, with_addends=Fals
         fan_out[src] = fan_out.get(src, 0) + 1
         fan_in[dst] = fan_in.get(dst, 0) + 1
     out = []
-    for (src, dst, _), m in merged.items():
+    for k, ((src, dst, _), m) in enumerate(merged.items()):
         side = sides.get(src[1]) if src[0] == "node" else None
         addend = _addend(m, low, high, value_limit) if with_addends else None
         # A leaf beside its only consumer says its shape on its own label, and
@@ -116,7 +118,7 @@ def drawn_edges(merged, ids, shapes, *, span=None, sides=None, with_addends=Fals
         if show_shape or show_addend:
             at = _label_place(side, edge_shapes, value_limit, fan_out[src], fan_in[dst])
         out.append(Edge(ids[src], ids[dst], shapes[m.source], addend, show_shape, show_addend, at,
-                        at == "label" and bool(value_limit), side))
+                        at == "label" and bool(value_limit), side, f"e{k}", tuple(m.carries)))
     return out
 
 

@@ -74,6 +74,8 @@ class Edge:
     label_at: str | None = None  # 'label' (on the edge), 'taillabel' or 'headlabel' (by one end); None: no text
     underline: bool = False  # the label is underlined with a line to its edge
     beside: str | None = None  # 'left' or 'right': the tail sits on the head's row, on that side
+    id: str = ""  # unique among the scene's edges ('e<k>')
+    carries: tuple = ()  # (consumer name, input index) of each graph edge drawn as this one (several into a box)
 
 
 @dataclass(slots=True)
