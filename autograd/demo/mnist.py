@@ -19,7 +19,6 @@ interrupted.
 
 import argparse
 import json
-import math
 import os
 import shlex
 import sys
@@ -32,6 +31,7 @@ from autograd.files import atomic_write
 
 from . import data as mnist_data
 from . import models
+from .arguments import non_negative_int, positive, widths
 from .metrics import confusion_matrix, format_confusion
 from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 
@@ -71,46 +71,6 @@ class UsageError(Exception):
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
-
-
-KIND_NAMES = {int: "an integer", float: "a number"}
-
-
-def positive(kind):
-    """An argparse type: a positive int, or a finite positive float."""
-
-    def convert(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {KIND_NAMES[kind]}") from None
-        if not (value > 0 and math.isfinite(value)):
-            finite = " and finite" if kind is float else ""
-            raise argparse.ArgumentTypeError(f"must be positive{finite}, got {text}")
-        return value
-
-    convert.__name__ = f"positive {kind.__name__}"
-    return convert
-
-
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
-def widths(text):
-    try:
-        values = tuple(int(w) for w in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of widths such as 512,256") from None
-    if not values or min(values) <= 0:
-        raise argparse.ArgumentTypeError(f"widths must be positive, got {text}")
-    return values
 
 
 def per_model(key):
