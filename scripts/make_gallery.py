@@ -165,11 +165,9 @@ def vit(batch):
     )
 
 
-# Each maker takes a Batch and yields (file name, diagram) pairs.
+# Each maker takes a Batch and yields (file name, diagram) pairs. PNGs are
+# drawn at `autograd.render.output.PNG_DPI`, twice the screen's resolution.
 GALLERY = [mlp, residual_shared, backward_pass, health, cnn, vit]
-# The README shows most images in two columns about 450 px wide, where the
-# default 96 dpi is enough; the backward pass is shown alone at full width.
-PNG_DPI = {"backward_pass": "150"}
 
 
 def main(argv=None):
@@ -183,11 +181,7 @@ def main(argv=None):
     for make in GALLERY:
         for name, diagram in make(batch):
             for ext in ("png", "svg") if args.svg else ("png",):
-                picture = diagram
-                if ext == "png" and name in PNG_DPI:
-                    picture = diagram.copy()
-                    picture.graph_attr["dpi"] = PNG_DPI[name]
-                print("wrote", save(picture, os.path.join(args.out, f"{name}.{ext}")))
+                print("wrote", save(diagram, os.path.join(args.out, f"{name}.{ext}")))
 
 
 if __name__ == "__main__":

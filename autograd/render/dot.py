@@ -12,7 +12,6 @@ from .style import (
     CLUSTER_FILLS,
     EDGE,
     FONT,
-    GRAD_TEXT,
     INK,
     LEGEND,
     MUTED,
@@ -22,13 +21,19 @@ from .style import (
     SYMBOL_FONT,
     ZERO_EDGE,
     addend_width,
+    arrow_size,
     item_attributes,
     ramp,
+    text_ink,
 )
 from .text import count, number
 
 GRAPH_ATTR = {"fontname": FONT, "fontsize": "11", "bgcolor": "white", "nodesep": "0.22", "ranksep": "0.22",
               "labelloc": "t", "labeljust": "c", "pad": "0.15"}
+#: Points between an edge label's words and its box (which touches the edge): more than half the widest pen.
+LABEL_PADDING = 3
+#: Teaching graphs print whole arrays on their edges: longer edges leave their labels room.
+ROOMY = {"ranksep": "0.45", "nodesep": "0.5"}
 NODE_ATTR = {"fontname": FONT, "fontsize": "11", "margin": "0.1,0.04", "height": "0.3"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "8", "color": EDGE, "arrowsize": "0.6"}
 _SMALL = f'<font point-size="9" color="{MUTED}">'
@@ -40,7 +45,7 @@ def write_dot(scene, rankdir="TB", graph_attr=None, ids=False):
     `ids`: give every item and edge its scene id as its `id` attribute, which
     SVG output keeps on the element's group (so a page's script can find it).
     """
-    attrs = {"rankdir": rankdir, **GRAPH_ATTR, **(graph_attr or {})}
+    attrs = {"rankdir": rankdir, **GRAPH_ATTR, **(ROOMY if scene.roomy else {}), **(graph_attr or {})}
     diagram = Diagram(name="nodegrad", graph_attr=attrs, node_attr=dict(NODE_ATTR), edge_attr=dict(EDGE_ATTR))
     body = []
     _write_cluster(body, scene.root, "\t", {}, ids)
@@ -109,7 +114,8 @@ def _addend_look(addend):
         return {"color": NONFINITE_EDGE["color"], "penwidth": NONFINITE_EDGE["penwidth"]}
     if addend.norm == 0:
         return dict(ZERO_EDGE)
-    return {"color": ramp(addend.strength), "penwidth": addend_width(addend.strength)}
+    width = addend_width(addend.strength)
+    return {"color": ramp(addend.strength), "penwidth": width, "arrowsize": arrow_size(width)}
 
 
 def _edge_label(edge):
@@ -118,23 +124,17 @@ def _edge_label(edge):
         parts.append(f'<font color="{MUTED}">{escape(edge.shape)}</font>')
     if edge.show_addend:
         parts.append(_addend_text(edge.addend))
-    label = "<" + rows(parts) + ">"
-    if edge.label_at == "taillabel":
-        return {"taillabel": label, "labelangle": "60", "labeldistance": "1.8"}
-    if edge.label_at == "headlabel":
-        return {"headlabel": label, "labelangle": "-60", "labeldistance": "1.8"}
-    if not edge.underline:
-        return {"label": label}
-    # The underline and its line to the edge take the label's colour.
-    finite = edge.addend is None or edge.addend.finite
-    return {"label": label, "decorate": "true", "fontcolor": GRAD_TEXT if finite else NONFINITE_EDGE["color"]}
+    # dot puts the label's box against its edge: the padding keeps even the widest pen off the words.
+    return {"label": f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="{LABEL_PADDING}">'
+                     f"<tr><td>{rows(parts)}</td></tr></table>>"}
 
 
 def _addend_text(addend):
+    """The addend's words in its edge's colour (darkened to read on white), so each number says its edge."""
     text = escape(addend.text)
     if not addend.finite:
         return f'<font color="{NONFINITE_EDGE["color"]}"><b>{text}</b></font>'
-    return f'<font color="{MUTED if addend.norm == 0 else GRAD_TEXT}">{text}</font>'
+    return f'<font color="{MUTED if addend.norm == 0 else text_ink(ramp(addend.strength))}">{text}</font>'
 
 
 def caption_lines(scene):
