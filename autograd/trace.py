@@ -131,11 +131,16 @@ class Trace:
 
 
 def summary(array, limit=NUMBERS):
-    """(norm, numbers) of an array: its Euclidean norm in float64, and its entries when it has at most `limit`."""
+    """(norm, numbers) of an array: its Euclidean norm (summed in float64), and its entries when it has at
+    most `limit`. Both are written as short as the array's own precision allows: a float32 0.8 is 0.8, not
+    0.800000011920929."""
     a = np.asarray(array)
     flat = a.astype(np.float64, copy=False).reshape(-1)
     norm = float(np.sqrt(flat @ flat)) if flat.size else 0.0
-    numbers = tuple(float(v) for v in flat) if flat.size <= limit else None
+    if a.dtype.kind == "f" and a.dtype.itemsize < 8:
+        norm = float(str(a.dtype.type(norm)))
+    short = float if a.dtype.kind != "f" else (lambda v: float(str(v)))  # str: numpy's shortest for its dtype
+    numbers = tuple(short(v) for v in a.reshape(-1)) if a.size <= limit else None
     return norm, numbers
 
 

@@ -138,3 +138,13 @@ def test_two_nodes_of_one_name_are_refused():
     graph = ag.Graph(nd.add(nd.neg(x, name="f"), nd.exp(x, name="f"), name="out"))
     with pytest.raises(ag.GraphError, match="two nodes are called 'f'"):
         record_step(graph, x=1.0)
+
+
+def test_float32_numbers_are_written_as_short_as_float32_allows():
+    w = ag.Parameter([0.5, -0.8], name="w")  # float32: -0.8 is stored as -0.800000011920929
+    graph = ag.Graph(nd.sum(nd.mul(w, w, name="square"), name="total"), rule=ag.SGD(0.1))
+    trace = record_step(graph)
+    (update,) = trace.of(Update)
+    assert update.old_numbers == (0.5, -0.8) and update.new_numbers == (0.4, -0.64)
+    assert by_node(trace.events, Sum)["w"].numbers == (1.0, -1.6)
+    assert update.old_norm == float(str(np.float32(np.hypot(0.5, 0.8))))
