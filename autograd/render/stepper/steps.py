@@ -10,7 +10,7 @@ at step k: the page's script computes the same thing in the browser.
 
 from dataclasses import dataclass, field
 
-from ...trace import Send, Value
+from ...trace import Seed, Send, Sum, Update, Value
 from ..text import number
 from .marks import box_text, ledger_text
 
@@ -91,11 +91,9 @@ class Storyboard:
     def steps(self):
         """Every event of the trace as a Step, in order."""
         values = len(self.trace.of(Value))
-        out = []
-        for k, event in enumerate(self.trace.events):
-            write = getattr(self, "_" + type(event).__name__.lower())
-            out.append(write(event, k, values) if isinstance(event, Value) else write(event))
-        return out
+        writers = {Seed: self._seed, Sum: self._sum, Send: self._send, Update: self._update}
+        return [self._value(e, k, values) if isinstance(e, Value) else writers[type(e)](e)
+                for k, e in enumerate(self.trace.events)]
 
     def _item(self, name):
         return self.marks.item_of.get(name)
