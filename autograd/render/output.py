@@ -32,6 +32,10 @@ def _hint(written=None):
 class Diagram(graphviz.Digraph):
     """A graphviz.Digraph that falls back to its DOT source when `dot` is missing."""
 
+    def __repr__(self):
+        # The same text for the same drawing (no memory address): a stored notebook's outputs stay put.
+        return f"<Diagram {self.name!r}: {len(self.body)} lines of DOT>"
+
     def render(self, *args, **kwargs):
         """graphviz's render; without `dot`, the DOT source file that render writes
         first is all there is: its path is returned after the one-line install hint."""

@@ -128,3 +128,9 @@ def test_pngs_are_drawn_at_twice_the_screen_s_resolution_unless_the_diagram_says
     assert with_dpi(draw(graph, graph_attr={"dpi": "72"}).source, 192) == draw(graph, graph_attr={"dpi": "72"}).source
     save(draw(graph), tmp_path / "net.svg")
     assert "dpi" not in (tmp_path / "net.svg").read_text()[:2000]  # vector output is left as it was
+
+
+def test_a_diagram_s_repr_is_the_same_for_the_same_drawing(small_net):
+    graph, _ = small_net
+    text = repr(draw(graph))
+    assert text == repr(draw(graph)) and "0x" not in text and text.startswith("<Diagram 'nodegrad': ")
