@@ -1,7 +1,8 @@
 """nodegrad's engine: tensor-valued nodes, graphs, parameters, gradient checks.
 
 The engine stands alone: it imports neither the node library (`nodes`) nor
-graphviz. `autograd.draw` loads the renderer (and graphviz) on first use.
+graphviz. `autograd.draw` and `autograd.trace_backward` (a backward pass you
+can step through) load the renderer (and graphviz) on first use.
 
 Note: the import name `autograd` is shared with the unrelated HIPS autograd
 package; install one or the other in an environment, not both.
@@ -34,14 +35,20 @@ __all__ = [
     "Leaf", "LinearWarmup", "Node", "NodeError", "OneCycle", "Parameter", "RMSprop", "Rule", "Schedule",
     "Sequence", "SGD", "ShapeError", "StepDecay", "as_node", "check_node", "default_dtype", "draw",
     "get_default_dtype", "grad", "gradcheck", "hessian", "hvp", "jvp", "scope", "set_default_dtype",
+    "trace_backward",
 ]
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # `draw` lives in the renderer, a layer above the engine: import it (and graphviz) only when asked for.
+    # `draw` and `trace_backward` live in the renderer, a layer above the engine:
+    # import it (and graphviz) only when asked for.
     if name == "draw":
         from .render import draw
 
         return draw
+    if name == "trace_backward":
+        from .render.stepper import trace_backward
+
+        return trace_backward
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")

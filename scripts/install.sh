@@ -2,6 +2,8 @@
 # Install nodegrad, with the extras named in $1 (e.g. "demo" or "test,notebooks"),
 # into the virtual environment .venv of this checkout, plus Debian's graphviz
 # package for the `dot` binary that renders diagrams, and the diagrams' fonts.
+# With the test extras, also Debian's chromium: the browser test of the
+# backward stepper's page drives it headless (the demo never needs it).
 #
 # Why a virtual environment: Debian's own python3 refuses `pip install` outside
 # one (PEP 668), and an environment of the checkout's own never replaces what
@@ -35,6 +37,9 @@ missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation2)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+case ",${extras}," in
+    *,test,*) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
+esac
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
 fi

@@ -3,6 +3,10 @@
     python scripts/make_gallery.py            # writes img/*.png
     python scripts/make_gallery.py --svg      # also writes SVG next to each PNG
 
+The screenshot of the backward stepper's page (img/backward_stepper.png) is
+taken in Debian's chromium through Playwright, both installed with the test
+extras (bash scripts/install.sh test).
+
 Batches are MNIST digits, found (or downloaded) as the demo finds them. When
 MNIST cannot be had, the script says so on stderr and draws with random
 pixels from a fixed generator instead: the drawings keep their shape, but
@@ -70,8 +74,8 @@ def mlp(batch):
     yield "mlp_gradients", draw(graph, grads=True, title=f"MLP after one backward pass\non a batch of {batch.what}")
 
 
-def residual_shared(batch):
-    """A DAG: two blocks share one weight matrix, and a skip connection adds around the second."""
+def residual_graph():
+    """(graph, feeds): a DAG whose two blocks share one weight matrix, a skip connection adding around the second."""
     rng = np.random.default_rng(1)
     x = Input(name="x", shape=(None, 8))
     labels = Input(name="labels", shape=(None,), dtype=np.int64)
@@ -85,7 +89,13 @@ def residual_shared(batch):
     skip = nd.add(h1, h2, name="skip")
     logits = nd.Linear(8, 3, name="head", rng=rng)(skip)
     graph = Graph(nd.softmax_cross_entropy(logits, labels, name="loss"), rule=ag.SGD(0.1))
-    graph.forward({"x": rng.standard_normal((16, 8)), "labels": rng.integers(0, 3, 16)})
+    return graph, {"x": rng.standard_normal((16, 8)), "labels": rng.integers(0, 3, 16)}
+
+
+def residual_shared(batch):
+    """The residual DAG after a backward pass: shared_w sums the addends of both blocks."""
+    graph, feeds = residual_graph()
+    graph.forward(feeds)
     graph.backward(keep_addends=True)
     yield "residual_shared", draw(
         graph, grads=True,
@@ -93,8 +103,8 @@ def residual_shared(batch):
     )
 
 
-def backward_pass(batch):
-    """h1 and h2 both use f1 and f2; f1 sums their addends into dG/df1, then w gets dG/dw and updates."""
+def teaching_graph(lr=0.1):
+    """(graph, feeds): h1 and h2 both use f1 and f2, which use the parameters w and b; G = h1 + h2."""
     x = Input(name="x", shape=(None, 2))
     w = Parameter([0.5, -1.0], name="w")
     f1 = nd.mul(x, w, name="f1")
@@ -103,9 +113,16 @@ def backward_pass(batch):
     h1 = nd.mul(f1, f2, name="h1")
     h2 = nd.add(f1, f2, name="h2")
     root = nd.add(h1, h2, name="G")
+    return Graph(root, rule=ag.SGD(lr)), {"x": np.array([[1.0, 2.0]])}
+
+
+def backward_pass(batch):
+    """h1 and h2 both use f1 and f2; f1 sums their addends into dG/df1, then w gets dG/dw and updates."""
     lr = 0.1
-    graph = Graph(root, rule=ag.SGD(lr))
-    graph.forward({"x": np.array([[1.0, 2.0]])})
+    graph, feeds = teaching_graph(lr)
+    f1, w, root = graph.node("f1"), graph.parameter("w"), graph.roots[0]
+    h1, h2 = graph.node("h1"), graph.node("h2")
+    graph.forward(feeds)
     w_before = w.value.copy()
     graph.backward(keep_addends=True)
     from_h1, from_h2 = h1.addends[0], h2.addends[0]
@@ -165,11 +182,36 @@ def vit(batch):
     )
 
 
-# Each maker takes a Batch and yields (file name, diagram) pairs.
+def stepper_screenshot(path):
+    """A screenshot of the backward stepper's page of the teaching graph, at the step where f1 has received
+    the first of its two addends (Debian's chromium, headless, driven by Playwright)."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    graph, feeds = teaching_graph()
+    trace = ag.trace_backward(graph, feeds, title="The backward pass, step by step")
+    item = trace.scene.item("f1").id
+    step = next(k for k, s in enumerate(trace.steps) if dict(s.text).get(f"{item}-ledger") == "addends 1/2")
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync"]  # headless on a closed network
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        page_file = trace.save_html(os.path.join(folder, "backward.html"))
+        browser = playwright.chromium.launch_persistent_context(
+            os.path.join(folder, "profile"), executable_path="/usr/bin/chromium", headless=True, args=flags,
+            viewport={"width": 1000, "height": 760}, device_scale_factor=1.5)
+        page = browser.new_page()
+        page.goto(Path(page_file).as_uri())
+        for _ in range(step):
+            page.keyboard.press("ArrowRight")
+        page.screenshot(path=path)
+        browser.close()
+    return path
+
+
+# Each maker takes a Batch and yields (file name, diagram) pairs. PNGs are
+# drawn at `autograd.render.output.PNG_DPI`, twice the screen's resolution.
 GALLERY = [mlp, residual_shared, backward_pass, health, cnn, vit]
-# The README shows most images in two columns about 450 px wide, where the
-# default 96 dpi is enough; the backward pass is shown alone at full width.
-PNG_DPI = {"backward_pass": "150"}
 
 
 def main(argv=None):
@@ -183,11 +225,8 @@ def main(argv=None):
     for make in GALLERY:
         for name, diagram in make(batch):
             for ext in ("png", "svg") if args.svg else ("png",):
-                picture = diagram
-                if ext == "png" and name in PNG_DPI:
-                    picture = diagram.copy()
-                    picture.graph_attr["dpi"] = PNG_DPI[name]
-                print("wrote", save(picture, os.path.join(args.out, f"{name}.{ext}")))
+                print("wrote", save(diagram, os.path.join(args.out, f"{name}.{ext}")))
+    print("wrote", stepper_screenshot(os.path.join(args.out, "backward_stepper.png")))
 
 
 if __name__ == "__main__":

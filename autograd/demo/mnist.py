@@ -19,7 +19,6 @@ interrupted.
 
 import argparse
 import json
-import math
 import os
 import shlex
 import sys
@@ -32,6 +31,7 @@ from autograd.files import atomic_write
 
 from . import data as mnist_data
 from . import models
+from .arguments import non_negative_int, positive, widths
 from .metrics import confusion_matrix, format_confusion
 from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 
@@ -53,6 +53,7 @@ PICTURE_TYPES = {
     "draw": (".svg", ".png", ".pdf", ".dot", ".gv"),
     "plot": (".png", ".svg", ".pdf"),
     "predictions": (".png", ".svg", ".pdf"),
+    "trace_backward": (".html", ".htm"),
 }
 #: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
 REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
@@ -70,46 +71,6 @@ class UsageError(Exception):
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
-
-
-KIND_NAMES = {int: "an integer", float: "a number"}
-
-
-def positive(kind):
-    """An argparse type: a positive int, or a finite positive float."""
-
-    def convert(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {KIND_NAMES[kind]}") from None
-        if not (value > 0 and math.isfinite(value)):
-            finite = " and finite" if kind is float else ""
-            raise argparse.ArgumentTypeError(f"must be positive{finite}, got {text}")
-        return value
-
-    convert.__name__ = f"positive {kind.__name__}"
-    return convert
-
-
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
-def widths(text):
-    try:
-        values = tuple(int(w) for w in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of widths such as 512,256") from None
-    if not values or min(values) <= 0:
-        raise argparse.ArgumentTypeError(f"widths must be positive, got {text}")
-    return values
 
 
 def per_model(key):
@@ -148,13 +109,16 @@ def make_parser():
     add("--plot", metavar="FILE", help="plot loss and test accuracy per epoch (.png, .svg or .pdf)")
     add("--predictions", metavar="FILE", help="draw a grid of test digits with their predictions (.png, .svg or .pdf)")
     add("--metrics-json", metavar="FILE", help="write the run's figures as JSON")
+    add("--trace-backward", metavar="FILE",
+        help="write a page (.html) that steps through one training step's backward pass (of a copy of the "
+        "model, on the first batch); with --epochs 0 it only traces")
     add("--no-progress", action="store_true", help="no progress bars (summary lines only)")
     return p
 
 
 def check_output_paths(args):
     """Refuse, before any work is done, an output file that could not be written at the end."""
-    for flag in ("save", "draw", "plot", "predictions", "metrics_json"):
+    for flag in ("save", "draw", "plot", "predictions", "metrics_json", "trace_backward"):
         path = getattr(args, flag)
         if not path:
             continue
@@ -253,6 +217,21 @@ def draw_model(trainer, path):
     print(f"drew the {trainer.model.name} graph to {written}")
 
 
+def trace_step(args, config, dataset):
+    """Trace one training step of a copy of the model (so the run itself is unchanged) and write the stepper's page."""
+    from autograd.render.stepper import trace_backward
+
+    copy = build_trainer(config)
+    if args.resume:
+        copy.load(args.resume)
+    copy.graph.lr = copy.lr_at(copy.epoch)
+    n = config["batch_size"]
+    feeds = {copy.model.image: dataset.train_images[:n], copy.label: dataset.train_labels[:n]}
+    trace = trace_backward(copy.graph, feeds, title=f"{copy.model.summary}: one training step")
+    trace.save_html(args.trace_backward)
+    print(f"traced one training step of the {copy.model.name} ({len(trace.steps)} steps) to {args.trace_backward}")
+
+
 def load_data(args, config):
     start = time.perf_counter()
     dataset = mnist_data.load_mnist(args.data, progress=not args.no_progress)
@@ -279,11 +258,15 @@ def run(args):
     )
     if args.draw:
         draw_model(trainer, args.draw)
-    if epochs == 0 and not args.resume:
+    if epochs == 0 and not args.resume and not args.trace_backward:
         if not args.draw:
             print("--epochs 0: nothing to train")
         return 0
     dataset = load_data(args, config)
+    if args.trace_backward:
+        trace_step(args, config, dataset)
+        if epochs == 0 and not args.resume:
+            return 0
     if epochs == 0:
         if args.epochs is None:
             print(f"the run in {args.resume} is complete ({plural(trainer.epoch, 'epoch')}); evaluating it "

@@ -56,6 +56,7 @@ def build_scene(nodes, roots, options=None):
                         value_limit=options.value_limit)
     scene = Scene(root, edges, options.flow, tuple(str(options.title).splitlines()) if options.title else (),
                   summary(nodes), gradients.captions)
+    scene.roomy = bool(options.value_limit)
     if options.legend:
         scene.legend = legend_of(scene.items(), edges, with_addends=gradients.with_addends,
                                  numbers=not options.value_limit, span=span)

@@ -12,7 +12,6 @@ from .style import (
     CLUSTER_FILLS,
     EDGE,
     FONT,
-    GRAD_TEXT,
     INK,
     LEGEND,
     MUTED,
@@ -22,39 +21,49 @@ from .style import (
     SYMBOL_FONT,
     ZERO_EDGE,
     addend_width,
+    arrow_size,
     item_attributes,
     ramp,
+    text_ink,
 )
 from .text import count, number
 
 GRAPH_ATTR = {"fontname": FONT, "fontsize": "11", "bgcolor": "white", "nodesep": "0.22", "ranksep": "0.22",
               "labelloc": "t", "labeljust": "c", "pad": "0.15"}
+#: Points between an edge label's words and its box (which touches the edge): more than half the widest pen.
+LABEL_PADDING = 3
+#: Teaching graphs print whole arrays on their edges: longer edges leave their labels room.
+ROOMY = {"ranksep": "0.45", "nodesep": "0.5"}
 NODE_ATTR = {"fontname": FONT, "fontsize": "11", "margin": "0.1,0.04", "height": "0.3"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "8", "color": EDGE, "arrowsize": "0.6"}
 _SMALL = f'<font point-size="9" color="{MUTED}">'
 
 
-def write_dot(scene, rankdir="TB", graph_attr=None):
-    """The `Diagram` (a graphviz.Digraph) drawing `scene`; `graph_attr` adds or overrides graph attributes."""
-    attrs = {"rankdir": rankdir, **GRAPH_ATTR, **(graph_attr or {})}
+def write_dot(scene, rankdir="TB", graph_attr=None, ids=False):
+    """The `Diagram` (a graphviz.Digraph) drawing `scene`; `graph_attr` adds or overrides graph attributes.
+
+    `ids`: give every item and edge its scene id as its `id` attribute, which
+    SVG output keeps on the element's group (so a page's script can find it).
+    """
+    attrs = {"rankdir": rankdir, **GRAPH_ATTR, **(ROOMY if scene.roomy else {}), **(graph_attr or {})}
     diagram = Diagram(name="nodegrad", graph_attr=attrs, node_attr=dict(NODE_ATTR), edge_attr=dict(EDGE_ATTR))
     body = []
-    _write_cluster(body, scene.root, "\t", {})
+    _write_cluster(body, scene.root, "\t", {}, ids)
     backward = scene.flow == "backward"
-    body += [_edge_line(edge, backward) for edge in scene.edges]
+    body += [_edge_line(edge, backward, ids) for edge in scene.edges]
     body.append(f"\tlabel={quote('<' + rows(caption_lines(scene)) + '>')}\n")
     diagram.body = body
     return diagram
 
 
-def _write_cluster(out, cluster, indent, styles):
+def _write_cluster(out, cluster, indent, styles, ids=False):
     """Append the lines of `cluster`'s items, rows and nested clusters to `out`."""
-    out += [_item_line(item, indent, styles) for item in cluster.items]
-    out += [f"{indent}{{rank=same; {'; '.join(ids)}}}\n" for ids in cluster.ranks]
+    out += [_item_line(item, indent, styles, ids) for item in cluster.items]
+    out += [f"{indent}{{rank=same; {'; '.join(row)}}}\n" for row in cluster.ranks]
     for child in cluster.clusters:
         out.append(f"{indent}subgraph {quote('cluster_' + '__'.join(child.path))} {{\n")
         out.append(f"{indent}\tgraph {attr_list(_frame(child))}\n")
-        _write_cluster(out, child, indent + "\t", styles)
+        _write_cluster(out, child, indent + "\t", styles, ids)
         out.append(f"{indent}}}\n")
 
 
@@ -66,7 +75,7 @@ def _frame(cluster):
             "fontname": FONT, "fontsize": "11", "labeljust": "l", "labelloc": "t", "margin": "6"}
 
 
-def _item_line(item, indent, styles):
+def _item_line(item, indent, styles, ids=False):
     key = (item.kind, tuple(flag for flag, _ in item.flags))
     style = styles.get(key)
     if style is None:
@@ -75,11 +84,14 @@ def _item_line(item, indent, styles):
     label = html_label(item.title, item.lines, item.grad_lines, [why for _, why in item.flags], item.notes,
                        ink=style[1], aside=item.aside)
     group = " group=main" if item.on_spine else ""
-    return f"{indent}{item.id} [label={label} {style[0]}{group} tooltip={quote(item.tooltip)}]\n"
+    element = f" id={item.id}" if ids else ""
+    return f"{indent}{item.id} [label={label} {style[0]}{group} tooltip={quote(item.tooltip)}{element}]\n"
 
 
-def _edge_line(edge, backward):
+def _edge_line(edge, backward, ids=False):
     attrs = _addend_look(edge.addend)
+    if ids:
+        attrs["id"] = edge.id
     if edge.label_at is not None:
         attrs.update(_edge_label(edge))
     # A leaf drawn right of its consumer needs its edge written right to
@@ -102,7 +114,8 @@ def _addend_look(addend):
         return {"color": NONFINITE_EDGE["color"], "penwidth": NONFINITE_EDGE["penwidth"]}
     if addend.norm == 0:
         return dict(ZERO_EDGE)
-    return {"color": ramp(addend.strength), "penwidth": addend_width(addend.strength)}
+    width = addend_width(addend.strength)
+    return {"color": ramp(addend.strength), "penwidth": width, "arrowsize": arrow_size(width)}
 
 
 def _edge_label(edge):
@@ -111,23 +124,17 @@ def _edge_label(edge):
         parts.append(f'<font color="{MUTED}">{escape(edge.shape)}</font>')
     if edge.show_addend:
         parts.append(_addend_text(edge.addend))
-    label = "<" + rows(parts) + ">"
-    if edge.label_at == "taillabel":
-        return {"taillabel": label, "labelangle": "60", "labeldistance": "1.8"}
-    if edge.label_at == "headlabel":
-        return {"headlabel": label, "labelangle": "-60", "labeldistance": "1.8"}
-    if not edge.underline:
-        return {"label": label}
-    # The underline and its line to the edge take the label's colour.
-    finite = edge.addend is None or edge.addend.finite
-    return {"label": label, "decorate": "true", "fontcolor": GRAD_TEXT if finite else NONFINITE_EDGE["color"]}
+    # dot puts the label's box against its edge: the padding keeps even the widest pen off the words.
+    return {"label": f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="{LABEL_PADDING}">'
+                     f"<tr><td>{rows(parts)}</td></tr></table>>"}
 
 
 def _addend_text(addend):
+    """The addend's words in its edge's colour (darkened to read on white), so each number says its edge."""
     text = escape(addend.text)
     if not addend.finite:
         return f'<font color="{NONFINITE_EDGE["color"]}"><b>{text}</b></font>'
-    return f'<font color="{MUTED if addend.norm == 0 else GRAD_TEXT}">{text}</font>'
+    return f'<font color="{MUTED if addend.norm == 0 else text_ink(ramp(addend.strength))}">{text}</font>'
 
 
 def caption_lines(scene):

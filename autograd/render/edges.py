@@ -1,9 +1,16 @@
-"""The drawn edges: which items they join, the addend each carries back, and where its words go.
+"""The drawn edges: which items they join, the addend each carries back, and what they say.
 
 The edges into or out of a folded block are merged, one per pair of items;
 their addends are taken together. An edge's strength places its norm
 between the weakest and the strongest on the drawing, on a log scale, so
 one colour ramp serves a graph whose gradients span many decades.
+
+Every edge that carries an addend says its norm, a parameter's edge too, and
+every label takes its room in the layout: dot lays a label out as a node of
+its own beside the middle of its edge (a flat edge, from a leaf beside its
+consumer, gets a rank above it for the label), so no label can run into a
+node, an arrowhead or another label. Labels by the edge's ends
+(taillabel/headlabel) are placed after the layout, over whatever is there.
 """
 
 import math
@@ -16,10 +23,11 @@ from .text import number, small_array
 class Merged:
     """The edges of one pair of drawn items while they are collected: the tensor and the addends."""
 
-    __slots__ = ("source", "squares", "sent", "single", "finite", "nan")
+    __slots__ = ("source", "squares", "sent", "single", "finite", "nan", "carries")
 
     def __init__(self, source):
         self.source = source  # the node making the tensor (the first one, for a block's merged edges)
+        self.carries = []  # (consumer name, input index) of every graph edge drawn as this one
         self.squares = 0.0
         self.sent = False
         self.single = None  # the addend itself while there is exactly one
@@ -65,6 +73,7 @@ def merged_edges(nodes, item_of, gradients, stats):
             edge = edges.get(key)
             if edge is None:
                 edge = edges[key] = Merged(inp)
+            edge.carries.append((consumer.name, index))
             if sends:
                 addend = health.received_addend(consumer, index)
                 if addend is not None:
@@ -98,25 +107,18 @@ def drawn_edges(merged, ids, shapes, *, span=None, sides=None, with_addends=Fals
     """
     sides = sides or {}
     low, high = (math.log10(span[0]), math.log10(span[1])) if span else (0.0, 0.0)
-    fan_out, fan_in = {}, {}  # edges per item, for where a number goes
-    for src, dst, _ in merged:
-        fan_out[src] = fan_out.get(src, 0) + 1
-        fan_in[dst] = fan_in.get(dst, 0) + 1
     out = []
-    for (src, dst, _), m in merged.items():
+    for k, ((src, dst, _), m) in enumerate(merged.items()):
         side = sides.get(src[1]) if src[0] == "node" else None
         addend = _addend(m, low, high, value_limit) if with_addends else None
-        # A leaf beside its only consumer says its shape on its own label, and
-        # the addend it received is its gradient, also on its label. (A label
-        # on a flat edge would also cost the layout a rank of its own.)
-        quiet = side is not None and m.finite
-        show_shape = edge_shapes and not quiet
-        show_addend = addend is not None and addend.sent and not quiet
-        at = None
-        if show_shape or show_addend:
-            at = _label_place(side, edge_shapes, value_limit, fan_out[src], fan_in[dst])
-        out.append(Edge(ids[src], ids[dst], shapes[m.source], addend, show_shape, show_addend, at,
-                        at == "label" and bool(value_limit), side))
+        # A leaf beside its only consumer says its shape on its own label; the
+        # addend it received is its gradient, written on its edge all the same,
+        # so that every edge that carries an addend says how strong it is.
+        show_shape = edge_shapes and side is None
+        show_addend = addend is not None and addend.sent
+        at = "label" if show_shape or show_addend else None
+        out.append(Edge(ids[src], ids[dst], shapes[m.source], addend, show_shape, show_addend, at, side, f"e{k}",
+                        tuple(m.carries)))
     return out
 
 
@@ -129,15 +131,3 @@ def _addend(merged, low, high, value_limit):
     norm = merged.norm
     text = f"addend {numbers}" if numbers is not None else number(norm)
     return Addend(True, norm, merged.finite, text, strength(norm, low, high))
-
-
-def _label_place(side, edge_shapes, value_limit, fan_out, fan_in):
-    """Numbers sit beside their edge just after it leaves the input (where the
-    addend arrives), turned off the line, without stretching the layout; for
-    an input used several times, by each consumer instead, so they do not
-    crowd together. Shapes are too wide to sit off the line, and teaching
-    graphs (values shown) have long labels: those take their room in the
-    layout, as does the label of a leaf beside its consumer."""
-    if side or value_limit or edge_shapes:
-        return "label"
-    return "taillabel" if fan_out <= fan_in else "headlabel"

@@ -9,6 +9,7 @@ Jupyter shows the source as text.
 """
 
 import os
+import re
 import sys
 
 import graphviz
@@ -18,6 +19,9 @@ INSTALL_HINT = (
     "(apt install graphviz, brew install graphviz or conda install graphviz) to get pictures"
 )
 FORMATS = ("svg", "png", "pdf")
+#: PNGs are drawn at twice the screen's 96 dpi unless the diagram sets its own dpi: at 96 dpi an
+#: ordinary diagram comes out about 500 pixels wide, too small to read on a page.
+PNG_DPI = 192
 
 
 def _hint(written=None):
@@ -27,6 +31,10 @@ def _hint(written=None):
 
 class Diagram(graphviz.Digraph):
     """A graphviz.Digraph that falls back to its DOT source when `dot` is missing."""
+
+    def __repr__(self):
+        # The same text for the same drawing (no memory address): a stored notebook's outputs stay put.
+        return f"<Diagram {self.name!r}: {len(self.body)} lines of DOT>"
 
     def render(self, *args, **kwargs):
         """graphviz's render; without `dot`, the DOT source file that render writes
@@ -99,7 +107,8 @@ def save(diagram, path):
     """Write `diagram` (a Digraph or its DOT source) to `path`; returns the path written.
 
     The format comes from the extension: .svg, .png, .pdf (laid out by `dot`)
-    or .dot/.gv (the source). Without the `dot` program, the source goes to
+    or .dot/.gv (the source). A PNG is drawn at PNG_DPI unless the diagram
+    sets a dpi of its own (`graph_attr={"dpi": ...}`). Without the `dot` program, the source goes to
     the same path with the extension .dot instead, and a one-line message says
     how to install Graphviz.
     """
@@ -111,8 +120,9 @@ def save(diagram, path):
         return _write_source(source, path)
     if fmt not in FORMATS:
         raise ValueError(f"cannot tell the format of {path!r}: use .svg, .png, .pdf or .dot")
+    drawn = with_dpi(source, PNG_DPI) if fmt == "png" else source
     try:
-        data = graphviz.pipe("dot", fmt, source.encode("utf-8"))
+        data = graphviz.pipe("dot", fmt, drawn.encode("utf-8"))
     except graphviz.ExecutableNotFound:
         written = _write_source(source, stem + ".dot")
         _hint(written)
@@ -123,6 +133,14 @@ def save(diagram, path):
     with open(path, "wb") as f:
         f.write(data)
     return path
+
+
+def with_dpi(source, dpi):
+    """DOT `source` drawn at `dpi`, unless it sets a dpi of its own (which then wins)."""
+    if re.search(r"\bdpi\s*=", source):
+        return source
+    opening = source.index("{") + 1
+    return f"{source[:opening]}\n\tgraph [dpi={dpi}]{source[opening:]}"
 
 
 def _write_source(source, path):

@@ -71,9 +71,10 @@ class Edge:
     addend: Addend | None = None  # None: the drawing shows no addends
     show_shape: bool = False  # the shape is written on the edge
     show_addend: bool = False  # the addend's text is written on the edge
-    label_at: str | None = None  # 'label' (on the edge), 'taillabel' or 'headlabel' (by one end); None: no text
-    underline: bool = False  # the label is underlined with a line to its edge
+    label_at: str | None = None  # 'label' (laid out beside the middle of the edge); None: no text
     beside: str | None = None  # 'left' or 'right': the tail sits on the head's row, on that side
+    id: str = ""  # unique among the scene's edges ('e<k>')
+    carries: tuple = ()  # (consumer name, input index) of each graph edge drawn as this one (several into a box)
 
 
 @dataclass(slots=True)
@@ -105,6 +106,7 @@ class Scene:
     summary: str = ""  # how many nodes and parameters
     captions: tuple = ()  # why something is not drawn (gradients missing or stale)
     legend: Legend | None = None
+    roomy: bool = False  # long labels (a teaching graph's numbers): ranks and nodes further apart
 
     def clusters(self):
         """Every cluster, depth first, the root first."""

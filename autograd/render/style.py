@@ -117,8 +117,19 @@ def item_attributes(kind, flags=()):
 
 
 def addend_width(strength):
-    """The pen width of an edge whose addend has `strength` in [0, 1]: 1.2 to 4.5 points."""
-    return f"{1.2 + 3.3 * strength:.2f}"
+    """The pen width of an edge whose addend has `strength` in [0, 1]: 1.2 to 4 points."""
+    return f"{1.2 + 2.8 * strength:.2f}"
+
+
+def arrow_size(width):
+    """The arrowsize that keeps an edge's arrowhead about as long whatever its pen width
+    (graphviz grows arrowheads with the pen, until they cover the node they point at)."""
+    return f"{0.6 * min(1.0, 1.6 / float(width)) ** 0.5:.2f}"
+
+
+def text_ink(colour, keep=0.62):
+    """`colour` darkened (each channel times `keep`) so that words in it read on white."""
+    return "#" + "".join(f"{round(c * keep):02x}" for c in _rgb(colour))
 
 
 def ramp(t):

@@ -76,6 +76,7 @@ def arrays_of(path, prefixes=("param/", "state/", "buffer/")):
         (["--draw", "model"], "--draw model: cannot write a file without an extension"),
         (["--plot", "curves.gif"], "--plot curves.gif: cannot write a .gif file; use .png, .svg or .pdf"),
         (["--predictions", "grid.jpg"], "--predictions grid.jpg: cannot write a .jpg file"),
+        (["--trace-backward", "step.svg"], "--trace-backward step.svg: cannot write a .svg file; use .html or .htm"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_status_2(capsys, argv, message):
@@ -231,6 +232,16 @@ def test_epochs_zero_with_draw_only_draws(capsys, tmp_path, monkeypatch):
     status, out, _ = run(capsys, "--model", "vit", "--epochs", 0, "--draw", picture)
     assert status == 0 and "MNIST from" not in out
     assert "<svg" in picture.read_text() and "block1" in picture.read_text()
+
+
+def test_trace_backward_writes_the_stepper_s_page_of_one_step(capsys, tmp_path):
+    page = tmp_path / "step.html"
+    status, out, _ = run(capsys, *SMALL, "--epochs", 0, "--trace-backward", page)
+    assert status == 0 and "traced one training step of the mlp" in out and str(page) in out
+    assert "train loss" not in out  # --epochs 0: only the trace
+    text = page.read_text(encoding="utf-8")
+    assert "mlp 784-32-10: one training step" in text and "fc1.weight updates once" in text
+    assert 'id="ng-steps"' in text and "<svg" in text
 
 
 def test_resume_with_epochs_zero_prints_the_saved_accuracy(capsys, tmp_path):

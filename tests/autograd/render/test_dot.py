@@ -9,17 +9,18 @@ import numpy as np
 import nodes as nd
 from autograd import Graph, Input, Parameter, draw
 from autograd.render import health, save, scene_of
-from autograd.render.dot import write_dot
+from autograd.render.dot import LABEL_PADDING, ROOMY, write_dot
 from autograd.render.style import (
     BORDERS,
-    GRAD_TEXT,
     HEALTH,
     KINDS,
     MUTED,
     NO_GRADIENT,
     NONFINITE_EDGE,
     ZERO_EDGE,
+    addend_width,
     ramp,
+    text_ink,
 )
 
 from .reading import DotText, attr_of
@@ -106,29 +107,29 @@ def test_addends_are_drawn_as_colour_and_width(trained_net):
             assert attr_of(attrs, "style") == "dashed" and attr_of(attrs, "color") == NO_GRADIENT["color"]
     widths.sort()
     assert [w for _, w in widths] == sorted(w for _, w in widths) and widths[0][1] < widths[-1][1]
-    # A parameter beside its consumer: width, but no words on its edge.
+    # A parameter beside its consumer says its number on its edge too; no label sits by an edge's end.
     bias = dot.edge("fc.bias", "fc.add")
-    assert "label" not in bias and attr_of(bias, "penwidth") is not None
-    assert "taillabel=<" in dot.edge("fc.add", "act") and "labelangle=60" in dot.edge("fc.add", "act")
+    assert " label=<" in f" {bias}" and attr_of(bias, "penwidth") is not None
+    assert "taillabel" not in dot.source and "headlabel" not in dot.source
     caption = dot.caption()
     assert "norm of the addend" in caption and "log scale" in caption and "no gradient" in caption
     assert "NaN/inf" not in caption and "frozen" not in caption and "zero" not in caption
     assert "norm of the addend" not in DotText(draw(trained_net, grads=True, legend=False).source).caption()
 
 
-def test_numbers_are_written_where_the_scene_puts_them(fanning_net):
+def test_numbers_are_written_on_their_edges_in_their_edges_colours(fanning_net):
+    # Each label is laid out by dot (so nothing runs into it: test_layout), padded off its edge's pen,
+    # and written in its edge's colour darkened, so that a number says which edge it belongs to.
     scene = scene_of(fanning_net, grads=True)
     names = {item.id: item.name for item in scene.items()}
     dot = DotText(draw(fanning_net, grads=True).source)
-    angles = {"taillabel": "60", "headlabel": "-60"}
-    assert {e.label_at for e in scene.edges} == {None, "taillabel", "headlabel"}
+    assert {e.label_at for e in scene.edges} == {"label"}
     for edge in scene.edges:
         attrs = dot.edge(names[edge.tail], names[edge.head])
-        for at in ("label", "taillabel", "headlabel"):
-            assert (f" {at}=<" in f" {attrs}") == (edge.label_at == at)
-        if edge.label_at:
-            assert attr_of(attrs, "labelangle") == angles[edge.label_at] and attr_of(attrs, "labeldistance") == "1.8"
-            assert edge.addend.text in attrs
+        assert f' label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="{LABEL_PADDING}">' in f" {attrs}"
+        assert f'<font color="{text_ink(ramp(edge.addend.strength))}">{edge.addend.text}</font>' in attrs
+        assert float(attr_of(attrs, "arrowsize")) <= 0.6
+    assert LABEL_PADDING > float(addend_width(1.0)) / 2
 
 
 def test_without_addends_edges_are_plain(small_net):
@@ -153,7 +154,8 @@ def test_zero_and_non_finite_addends_have_colours_of_their_own(zero_addend_net, 
     zero = dot.edge("shift", "dead")
     assert attr_of(zero, "color") == ZERO_EDGE["color"] and "dashed" not in zero
     assert f'<font color="{MUTED}">0</font>' in zero  # its number as weak as its colour
-    assert f'<font color="{GRAD_TEXT}">' in dot.edge("mm2", "out")
+    (live,) = [e for e in scene_of(zero_addend_net, grads=True).edges_between("mm2", "out")]
+    assert f'<font color="{text_ink(ramp(live.addend.strength))}">' in dot.edge("mm2", "out")
     assert attr_of(dot.edge("w", "mm2"), "color") not in (ZERO_EDGE["color"], NO_GRADIENT["color"])
     assert "dashed" in dot.edge("x", "mm")
     assert "zero" in dot.caption() and "no gradient" in dot.caption()
@@ -200,11 +202,14 @@ def test_backward_flow_turns_every_arrow(teaching_net):
     assert not any("dir=back" in attrs for _, _, attrs in DotText(draw(teaching_net).source).edges)
 
 
-def test_teaching_graphs_underline_their_long_edge_labels(teaching_net):
+def test_teaching_graphs_give_their_long_edge_labels_room(teaching_net):
     source = draw(teaching_net, grads=True, values=True).source
     edge = DotText(source).edge("w", "f")
-    assert "decorate=true" in edge and " label=<" in " " + edge and "addend [1 -1]" in edge
+    assert " label=<" in " " + edge and "addend [1 -1]" in edge and "decorate" not in edge
     assert "{rank=same" not in source
+    head = source.splitlines()[1]
+    assert f"ranksep={ROOMY['ranksep']}" in head and f"nodesep={ROOMY['nodesep']}" in head
+    assert "ranksep=0.22" in draw(teaching_net, grads=True).source.splitlines()[1]
 
 
 def test_a_long_chain_writes_every_item_and_edge():

@@ -67,11 +67,11 @@ def test_every_addend_norm_and_strength(trained_net):
     assert drawn[("labels", "loss")].sent is False and drawn[("x", "fc.matmul")].sent is False
 
 
-def test_a_parameter_beside_its_consumer_shows_its_addend_once_on_itself(trained_net):
+def test_a_parameter_beside_its_consumer_says_its_addend_on_its_edge(trained_net):
     scene = scene_of(trained_net, grads=True)
     bias = the_edge(scene, "fc.bias", "fc.add")
     assert bias.beside == "left" and bias.addend.sent and bias.addend.finite
-    assert bias.label_at is None and not bias.show_addend and not bias.show_shape
+    assert bias.label_at == "label" and bias.show_addend and not bias.show_shape  # its shape is on itself
     assert bias.addend.norm == pytest.approx(np.linalg.norm(trained_net.parameter("fc.bias").grad), rel=1e-6)
 
 
@@ -84,16 +84,16 @@ def test_a_shared_parameter_sends_one_addend_along_each_edge(shared_weight_net):
     assert first.beside is None and second.beside is None  # used twice: not beside either
 
 
-def test_numbers_sit_by_the_input_unless_it_feeds_several_consumers(fanning_net):
+def test_every_number_takes_its_room_on_its_edge(fanning_net):
+    # Labels by an edge's end were placed over whatever was there; every label is now laid out on its edge.
     graph = fanning_net
     scene = scene_of(graph, grads=True)
-    assert the_edge(scene, "ab", "total").label_at == "taillabel"  # one edge out, one in: by the input
-    assert the_edge(scene, "h", "a").label_at == "headlabel"  # h feeds two: each number by its consumer
-    assert the_edge(scene, "h", "b").label_at == "headlabel"
-    assert the_edge(scene, "a", "ab").label_at == "taillabel"  # ab has two inputs, a one consumer
-    assert the_edge(scene, "p", "h").label_at is None  # beside its consumer, which says it
-    # With shapes on the edges, the words take their room on the edge itself.
-    assert {e.label_at for e in scene_of(graph, grads=True, edge_shapes=True).edges} == {None, "label"}
+    for tail, head in (("ab", "total"), ("h", "a"), ("h", "b"), ("a", "ab"), ("p", "h")):
+        edge = the_edge(scene, tail, head)
+        assert edge.label_at == "label" and edge.show_addend
+    with_shapes = scene_of(graph, grads=True, edge_shapes=True)
+    assert {e.label_at for e in with_shapes.edges} == {"label"}
+    assert not the_edge(with_shapes, "p", "h").show_shape  # a leaf beside its consumer says its shape itself
 
 
 def test_two_inputs_of_one_node_are_two_edges_with_their_own_addends():
@@ -145,12 +145,13 @@ def test_non_finite_addends_are_drawn_as_such(dividing_net, grads, values, x_val
     assert scene.legend.edges.nonfinite
 
 
-def test_teaching_graphs_write_small_addends_and_underline_them(teaching_net):
-    edge = the_edge(scene_of(teaching_net, grads=True, values=True), "w", "f")
+def test_teaching_graphs_write_small_addends_and_give_them_room(teaching_net):
+    scene = scene_of(teaching_net, grads=True, values=True)
+    edge = the_edge(scene, "w", "f")
     assert edge.addend.text == "addend [1 -1]" and edge.show_addend
-    assert edge.label_at == "label" and edge.underline and edge.beside is None
-    plain = the_edge(scene_of(teaching_net, grads=True), "w", "f")
-    assert plain.addend.text == number(plain.addend.norm) and not plain.underline
+    assert edge.label_at == "label" and edge.beside is None and scene.roomy
+    plain = scene_of(teaching_net, grads=True)
+    assert the_edge(plain, "w", "f").addend.text == number(the_edge(plain, "w", "f").addend.norm) and not plain.roomy
 
 
 def test_strength_takes_any_float():

@@ -109,3 +109,28 @@ def test_view_takes_graphviz_s_positional_arguments(tmp_path, monkeypatch):
     diagram = draw(nd.sum(Input("x", shape=(2,)) * 2.0))
     diagram.view(str(tmp_path / "v"), None, True)
     assert seen == {"filename": str(tmp_path / "v"), "directory": None, "view": True, "cleanup": True}
+
+
+def test_pngs_are_drawn_at_twice_the_screen_s_resolution_unless_the_diagram_says(small_net, tmp_path, dot_program):
+    import struct
+
+    from autograd.render.output import PNG_DPI, with_dpi
+
+    def width(path):
+        return struct.unpack(">I", path.read_bytes()[16:20])[0]  # the IHDR chunk's width
+
+    graph, _ = small_net
+    save(draw(graph), tmp_path / "sharp.png")
+    save(draw(graph, graph_attr={"dpi": "96"}), tmp_path / "screen.png")
+    assert PNG_DPI == 192 and width(tmp_path / "sharp.png") == pytest.approx(2 * width(tmp_path / "screen.png"), abs=2)
+    source = draw(graph).source
+    assert with_dpi(source, 192).startswith("digraph nodegrad {\n\tgraph [dpi=192]")
+    assert with_dpi(draw(graph, graph_attr={"dpi": "72"}).source, 192) == draw(graph, graph_attr={"dpi": "72"}).source
+    save(draw(graph), tmp_path / "net.svg")
+    assert "dpi" not in (tmp_path / "net.svg").read_text()[:2000]  # vector output is left as it was
+
+
+def test_a_diagram_s_repr_is_the_same_for_the_same_drawing(small_net):
+    graph, _ = small_net
+    text = repr(draw(graph))
+    assert text == repr(draw(graph)) and "0x" not in text and text.startswith("<Diagram 'nodegrad': ")

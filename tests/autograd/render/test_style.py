@@ -15,9 +15,11 @@ from autograd.render.style import (
     RAMP,
     ZERO_EDGE,
     addend_width,
+    arrow_size,
     item_attributes,
     kind_of,
     ramp,
+    text_ink,
 )
 
 
@@ -51,7 +53,13 @@ def test_the_colour_ramp_takes_any_float():
         assert re.fullmatch(r"#[0-9a-f]{6}", ramp(t))
     assert (ramp(0.0), ramp(1.0)) == (RAMP[0], RAMP[-1]) and ramp(float("nan")) == RAMP[0]
     assert ramp(0.5) == RAMP[2]
-    assert (addend_width(0.0), addend_width(1.0)) == ("1.20", "4.50")
+    assert (addend_width(0.0), addend_width(1.0)) == ("1.20", "4.00")
+
+
+def test_thick_edges_get_smaller_arrowheads_and_words_a_darker_ink():
+    sizes = [float(arrow_size(addend_width(t))) for t in (0.0, 0.5, 1.0)]
+    assert sizes[0] == 0.6 and sizes == sorted(sizes, reverse=True) and sizes[-1] < 0.4
+    assert text_ink("#7ad151") == "#4c8232" and text_ink("#ffffff", keep=0.5) == "#808080"
 
 
 def test_health_flags_change_the_fill_or_the_border():
