@@ -16,6 +16,12 @@ class Conv2d(Block):
     out_channels), drawn with std sqrt(2 / fan_in), fan_in = kh kw
     in_channels / groups, and `<name>.bias` (out_channels,) of zeros, inside
     the scope `<name>`; calling the layer on a node wires `<name>.conv2d`.
+
+    PyTorch: `nn.Conv2d(in_channels, out_channels, kernel_size, stride,
+    padding, dilation, groups, bias)` on NCHW images, whose `weight` is OIHW
+    (out_channels, in_channels / groups, kh, kw): ours transposed by
+    (3, 2, 0, 1). Groups split the channels the same way (group g: the g-th
+    run of consecutive input and output channels).
     """
 
     default_name = "conv"
@@ -38,6 +44,18 @@ class Conv2d(Block):
         """The convolution of x with the weights (and bias)."""
         return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
                       dilation=self.dilation, groups=self.groups, name="conv2d")
+
+    def export_state(self, state, layout):
+        """HWIO weights as PyTorch's OIHW."""
+        if layout == "torch":
+            state = {**state, "weight": np.ascontiguousarray(state["weight"].transpose(3, 2, 0, 1))}
+        return state
+
+    def import_state(self, state, layout):
+        """PyTorch's OIHW weights as nodegrad's HWIO."""
+        if layout == "torch":
+            state = {**state, "weight": state["weight"].transpose(2, 3, 1, 0)}
+        return state
 
     def __repr__(self):
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
