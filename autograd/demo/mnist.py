@@ -1,4 +1,4 @@
-"""Train a network on MNIST from the command line: `python -m autograd.demo.mnist`.
+"""Train a network on MNIST or Fashion-MNIST from the command line: `python -m autograd.demo.mnist`.
 
     python -m autograd.demo.mnist                         # the MLP, about half a minute
     python -m autograd.demo.mnist --model cnn --save cnn.npz --plot curves.png
@@ -19,7 +19,6 @@ interrupted.
 
 import argparse
 import json
-import math
 import os
 import shlex
 import sys
@@ -31,22 +30,29 @@ from autograd.errors import CheckpointError
 from autograd.files import atomic_write
 
 from . import data as mnist_data
-from . import models
+from . import models, recipe
+from .argtypes import non_negative_int, positive, widths
+from .augment import Augmenter
 from .metrics import confusion_matrix, format_confusion
-from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
+from .recipe import OPTIMIZERS
+from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 
 PROG = "nodegrad-mnist"
 
 #: Per-model defaults, measured to reach the documented accuracies (README).
 DEFAULTS = {
-    "mlp": {"epochs": 8, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
-    "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
-    "vit": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.9},
+    "mlp": {"epochs": 8, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "schedule": "step", "lr_decay": 0.7,
+            "label_smoothing": 0.0, "augment": False},
+    "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "schedule": "step", "lr_decay": 0.7,
+            "label_smoothing": 0.0, "augment": False},
+    "vit": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "schedule": "step", "lr_decay": 0.9,
+            "label_smoothing": 0.0, "augment": False},
 }
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
 CONFIG_KEYS = (
     "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
+    "dataset", "schedule", "warmup", "clip_norm", "weight_decay", "label_smoothing", "augment",
 )
 #: File types of the pictures, by flag.
 PICTURE_TYPES = {
@@ -72,53 +78,13 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-KIND_NAMES = {int: "an integer", float: "a number"}
-
-
-def positive(kind):
-    """An argparse type: a positive int, or a finite positive float."""
-
-    def convert(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {KIND_NAMES[kind]}") from None
-        if not (value > 0 and math.isfinite(value)):
-            finite = " and finite" if kind is float else ""
-            raise argparse.ArgumentTypeError(f"must be positive{finite}, got {text}")
-        return value
-
-    convert.__name__ = f"positive {kind.__name__}"
-    return convert
-
-
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
-def widths(text):
-    try:
-        values = tuple(int(w) for w in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of widths such as 512,256") from None
-    if not values or min(values) <= 0:
-        raise argparse.ArgumentTypeError(f"widths must be positive, got {text}")
-    return values
-
-
 def per_model(key):
     return "default: " + ", ".join(f"{model} {settings[key]}" for model, settings in DEFAULTS.items())
 
 
 def make_parser():
     p = ArgumentParser(
-        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST.",
+        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST or Fashion-MNIST.",
         epilog="--resume FILE alone finishes the run saved in FILE (its planned epochs); with --epochs N it "
         "trains N more epochs, and with --epochs 0 it only evaluates. Ctrl-C saves (with --save) and prints "
         "the command that finishes the run.",
@@ -134,13 +100,16 @@ def make_parser():
     add("--optimizer", choices=sorted(OPTIMIZERS), help=f"update rule ({per_model('optimizer')})")
     add("--lr", type=positive(float), metavar="LR", help=f"learning rate of the first epoch ({per_model('lr')})")
     add("--lr-decay", type=positive(float), metavar="F",
-        help=f"learning-rate factor per epoch ({per_model('lr_decay')})")
+        help=f"learning-rate factor per epoch of --schedule step ({per_model('lr_decay')})")
+    recipe.add_arguments(add, per_model)
     add("--seed", type=non_negative_int, metavar="S",
         help="seed of the initial weights, shuffling and dropout (default: 0)")
     add("--limit", type=positive(int), metavar="N", help="train on the first N training samples only")
     add("--test-limit", type=positive(int), metavar="N",
         help="evaluate on the first N test samples only (default: all 10,000)")
-    add("--data", metavar="DIR", help="folder holding the four MNIST files (or a mnist/ folder with them)")
+    add("--dataset", choices=sorted(mnist_data.SOURCES), help="data set to train on (default: mnist)")
+    add("--data", metavar="DIR", help="folder holding the data set's four files (or a mnist/ or fashion-mnist/ "
+        "folder with them)")
     add("--save", metavar="FILE", help="write a checkpoint (.npz) after every epoch and on Ctrl-C")
     add("--resume", metavar="FILE",
         help="continue the run saved in FILE: finish its planned epochs, or train --epochs N more (0: only evaluate)")
@@ -163,6 +132,8 @@ def check_output_paths(args):
             raise UsageError(f"{option} {path} is a folder, not a file name")
         if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise UsageError(f"the folder of {option} {path} does not exist")
+        if flag == "save" and path.lower().endswith(".safetensors"):
+            raise UsageError(f"--save {path}: a checkpoint is an .npz file (a .safetensors file holds weights only)")
         types = PICTURE_TYPES.get(flag)
         extension = os.path.splitext(path)[1]
         if types and extension.lower() not in types:
@@ -216,13 +187,14 @@ def resolve_config(args):
             raise UsageError(f"checkpoint {args.resume} is not a file")
         run = read_run(args.resume)
         check_resume(args, run)
-        saved, done = {**run.config, "model": run.model}, run.epoch
+        recipe.check_resume(args, run, UsageError)
+        saved, done = {**recipe.EARLIER_RUNS, **run.config, "model": run.model}, run.epoch
         begun = done + (1 if run.step else 0)  # a checkpoint from inside an epoch plans at least that epoch
     model = args.model or saved.get("model") or "mlp"
     if args.hidden and model != "mlp":
         raise UsageError(f"--hidden sets the widths of the mlp, not of the {model}")
     defaults = {"hidden": [512, 256] if model == "mlp" else None, "seed": 0, "limit": None, "test_limit": None,
-                **DEFAULTS[model]}
+                "dataset": "mnist", "warmup": 0.0, **DEFAULTS[model]}
     config = {}
     for key in CONFIG_KEYS:
         given = getattr(args, key, None)
@@ -234,6 +206,7 @@ def resolve_config(args):
         config["epochs"] = int(saved.get("epochs", begun))
     if config["hidden"] is not None:
         config["hidden"] = list(config["hidden"])
+    recipe.check_config(args, config, UsageError)
     return config
 
 
@@ -242,7 +215,9 @@ def build_trainer(config):
     model = models.build(config["model"], seed=config["seed"], **options)
     return Trainer(
         model, optimizer=config["optimizer"], lr=config["lr"], batch_size=config["batch_size"],
-        seed=config["seed"] + 1, lr_decay=config["lr_decay"],
+        seed=config["seed"] + 1, schedule=recipe.schedule_for(config), clip_norm=config["clip_norm"],
+        weight_decay=config["weight_decay"], label_smoothing=config["label_smoothing"],
+        augment=Augmenter(seed=config["seed"] + 2) if config["augment"] else None,
     )
 
 
@@ -255,11 +230,11 @@ def draw_model(trainer, path):
 
 def load_data(args, config):
     start = time.perf_counter()
-    dataset = mnist_data.load_mnist(args.data, progress=not args.no_progress)
+    dataset = mnist_data.load_dataset(config["dataset"], args.data, progress=not args.no_progress)
     dataset = dataset.limited(train=config["limit"], test=config["test_limit"])
     print(
-        f"MNIST from {dataset.folder}: {len(dataset.train_images):,} training and {len(dataset.test_images):,} "
-        f"test images ({time.perf_counter() - start:.1f} s)"
+        f"{dataset.title} from {dataset.folder}: {len(dataset.train_images):,} training and "
+        f"{len(dataset.test_images):,} test images ({time.perf_counter() - start:.1f} s)"
     )
     return dataset
 
@@ -274,8 +249,8 @@ def run(args):
         where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
         print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
     print(
-        f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {config['optimizer']} "
-        f"lr {config['lr']:g} (x{config['lr_decay']:g} per epoch); batch {config['batch_size']}; seed {config['seed']}"
+        f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {recipe.describe(config)}; "
+        f"batch {config['batch_size']}; seed {config['seed']}"
     )
     if args.draw:
         draw_model(trainer, args.draw)
@@ -340,7 +315,7 @@ def write_outputs(args, config, trainer, dataset, accuracy, predicted=None):
     if args.plot:
         from .plots import plot_curves
 
-        plot_curves(trainer.history, args.plot, title=f"{trainer.model.summary} on MNIST")
+        plot_curves(trainer.history, args.plot, title=f"{trainer.model.summary} on {dataset.title}")
         print(f"curves: {args.plot}")
     if args.predictions:
         from .plots import plot_predictions
@@ -360,6 +335,8 @@ def write_outputs(args, config, trainer, dataset, accuracy, predicted=None):
             "optimizer": config["optimizer"],
             "lr": config["lr"],
             "lr_decay": config["lr_decay"],
+            **{key: config[key] for key in ("dataset", "schedule", "warmup", "clip_norm", "weight_decay",
+                                            "label_smoothing", "augment")},
             "seed": config["seed"],
             "train_samples": len(dataset.train_images),
             "test_samples": len(dataset.test_images),
