@@ -29,7 +29,8 @@ OPTIMIZERS = {
 CYCLES_MOMENTUM = ("momentum", "adam", "adamw")
 SCHEDULES = ("constant", "step", "cosine", "onecycle")
 #: The settings of runs saved before the recipe had them: a per-epoch decay, no augmentation, on MNIST.
-EARLIER_RUNS = {"schedule": "step", "warmup": 0.0, "label_smoothing": 0.0, "augment": False, "dataset": "mnist"}
+EARLIER_RUNS = {"schedule": "step", "warmup": 0.0, "clip_norm": None, "weight_decay": None, "label_smoothing": 0.0,
+                "augment": False, "dataset": "mnist"}
 
 
 def make_rule(optimizer, lr, weight_decay=None):
@@ -93,7 +94,7 @@ def add_arguments(add, per_model):
     add("--clip-norm", type=positive(float), metavar="C",
         help="scale all gradients down together when their global norm exceeds C (default: no clipping)")
     add("--weight-decay", type=non_negative_float, metavar="WD",
-        help="weight decay (default: the optimizer's, 0.01 for adamw, else 0)")
+        help="weight decay (default: vit 0.05, else the optimizer's: 0.01 for adamw, 0 for the others)")
     add("--label-smoothing", type=fraction, metavar="S", help=f"label smoothing ({per_model('label_smoothing')})")
     add("--augment", action=argparse.BooleanOptionalAction,
         help=f"random shifts (2 pixels) and rotations (10 degrees) of training images ({per_model('augment')})")

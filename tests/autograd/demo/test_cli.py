@@ -330,7 +330,7 @@ def test_the_recipe_flags_reach_the_run_and_its_metrics(capsys, tmp_path):
 
 def test_resume_refuses_another_optimizer_and_a_new_batch_size_under_a_schedule(capsys, tmp_path):
     checkpoint = tmp_path / "ck.npz"
-    assert run(capsys, *SMALL, "--epochs", 1, "--save", checkpoint)[0] == 0
+    assert run(capsys, *SMALL, "--epochs", 1, "--optimizer", "adam", "--save", checkpoint)[0] == 0
     status, out, err = run(capsys, "--resume", checkpoint, "--optimizer", "sgd")
     assert status == 2 and out == ""
     assert f"{checkpoint} was trained with adam, whose state (moments, step counts) --optimizer sgd cannot" in err
@@ -350,3 +350,14 @@ def test_fashion_mnist_is_a_flag_away(capsys, tmp_path, fashion_dir):
     assert status == 0 and "Fashion-MNIST from " in out
     figures = json.loads(metrics.read_text())
     assert figures["dataset"] == "fashion-mnist" and 0.4 < figures["test_accuracy"] < 0.95
+
+
+def test_a_run_saved_before_the_recipe_flags_resumes_with_the_settings_it_had(capsys, tmp_path):
+    good = tmp_path / "good.npz"
+    assert run(capsys, *SMALL, "--epochs", "1", "--save", good)[0] == 0
+    config = json.loads(str(read_npz(good)["extra/config"]))
+    earlier = {k: v for k, v in config.items() if k not in mnist.recipe.EARLIER_RUNS}
+    old = rewritten(good, tmp_path / "old.npz", config=json.dumps(earlier))
+    resolved = mnist.resolve_config(mnist.make_parser().parse_args(["--resume", str(old)]))
+    assert resolved["schedule"] == "step" and resolved["augment"] is False and resolved["label_smoothing"] == 0.0
+    assert resolved["dataset"] == "mnist" and resolved["weight_decay"] is None
