@@ -154,6 +154,43 @@ class Block:
                     found.append((member.name, member))
         return found
 
+    def own_buffers(self):
+        """{local name: live array} of the non-trained arrays the block keeps (running statistics); none here."""
+        return {}
+
+    # -- state dicts (autograd.state) ----------------------------------------
+    def state_dict(self, layout="nodegrad"):
+        """{key: array} of the block's parameters and buffers, keys relative to the block (`fc1.weight`).
+
+        `layout="torch"` gives PyTorch's names and layouts (each block's
+        `export_state` says how); the arrays are copies.
+        """
+        from .state import state_dict
+
+        return state_dict(self, layout)
+
+    def load_state_dict(self, state, layout="nodegrad"):
+        """Write `state` (as `state_dict(layout)` gives it) into the parameters and buffers, in place.
+
+        The whole state is checked first: a missing or unexpected tensor, or
+        one of another shape, is refused naming it, and nothing changes.
+        """
+        from .state import load_state_dict
+
+        load_state_dict(self, state, layout)
+
+    def export_state(self, state, layout):
+        """Hook: this block's state (own arrays in nodegrad's layout, sub-blocks' already in `layout`) in `layout`.
+
+        The default keeps names and layouts: blocks whose PyTorch module has
+        the same names and shapes need no hook.
+        """
+        return state
+
+    def import_state(self, state, layout):
+        """Hook, the inverse of `export_state`: own arrays back to nodegrad's names and layouts."""
+        return state
+
     def parameters(self):
         """Every parameter of this block and its sub-blocks, each once."""
         return [p for _, p in self.named_parameters()]

@@ -57,19 +57,30 @@ def load_parameters(path, parameters, buffers=()):
     leaves the graph exactly as it was.
     """
     arrays = read_npz(path)
+    check_arrays(path, arrays, parameters, buffers)
+    updates = _updates(path, arrays)
+    write_arrays(arrays, parameters, buffers, with_state=True)
+    return {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}, updates
+
+
+def check_arrays(path, arrays, parameters, buffers):
+    """Refuse `arrays` (keyed as in this module's layout) unless they fit the parameters and buffers in full."""
     by_name = {p.name: p for p in parameters}
     _check_names(path, arrays, by_name)
     _check_parameters(path, arrays, by_name)
     _check_state(path, arrays, by_name)
     _check_buffers(path, arrays, buffers)
-    updates = _updates(path, arrays)
+
+
+def write_arrays(arrays, parameters, buffers, with_state):
+    """Write checked `arrays` into the buffers and parameters (and, `with_state`, their optimizer state)."""
     for owner, entries in buffers:
         for key, value in entries.items():
             value[...] = arrays[f"buffer/{owner}/{key}"]
-    for name, p in by_name.items():
-        p.value[...] = arrays[f"param/{name}"]
-        p.state = _state_of(arrays, name, p.value.dtype)
-    return {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}, updates
+    for p in parameters:
+        p.value[...] = arrays[f"param/{p.name}"]
+        if with_state:
+            p.state = _state_of(arrays, p.name, p.value.dtype)
 
 
 def _updates(path, arrays):

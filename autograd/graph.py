@@ -221,17 +221,36 @@ class Graph:
 
     # -- saving ---------------------------------------------------------------
     def save(self, path, extra=None):
-        """Write parameters, optimizer state and buffers to `.npz` (atomically)."""
+        """Write the parameters and buffers to `path` (atomically), in the format its extension names.
+
+        `.safetensors`: the weights only, keyed by their stable names
+        (`autograd.weights`); any other name: an `.npz` checkpoint with the
+        optimizer state, the update count and `extra` (`autograd.checkpoint`).
+        """
+        if _is_weights_file(path):
+            if extra:
+                raise ValueError(f"{path!s}: a .safetensors file holds weights only; save extra entries to .npz")
+            from .weights import save_weights
+
+            save_weights(path, self.parameters, buffered(self.nodes))
+            return
         from .checkpoint import save_parameters
 
         save_parameters(path, self.parameters, extra=extra, buffers=buffered(self.nodes), updates=self.updates)
 
     def load(self, path):
-        """Read parameters, optimizer state and buffers; returns the file's extra arrays.
+        """Read what `save` wrote to `path`; returns the file's extra arrays (none for `.safetensors`).
 
         The whole file is checked against the graph first: on any mismatch
         nothing is changed and CheckpointError names the parameter and shapes.
+        A `.safetensors` file sets the weights and buffers only: the optimizer
+        state and the update count stay as they were.
         """
+        if _is_weights_file(path):
+            from .weights import load_weights
+
+            load_weights(path, self.parameters, buffered(self.nodes))
+            return {}
         from .checkpoint import load_parameters
 
         extra, self.updates = load_parameters(path, self.parameters, buffers=buffered(self.nodes))
@@ -242,6 +261,10 @@ class Graph:
             f"<Graph roots={[r.name for r in self.roots]} nodes={len(self.nodes)} "
             f"parameters={len(self.parameters)} ({self.parameter_count} values)>"
         )
+
+
+def _is_weights_file(path):
+    return str(path).lower().endswith(".safetensors")
 
 
 def buffered(nodes):

@@ -1,4 +1,4 @@
-"""Argument types of the demo's command line: each converts one flag's text or says in one line why it cannot."""
+"""Argument types of the demo's command line: each turns a flag's text into a value or says what is wrong."""
 
 import argparse
 import math
@@ -24,7 +24,7 @@ def positive(kind):
 
 
 def non_negative_int(text):
-    """An argparse type: an int of 0 or more."""
+    """An argparse type: an int >= 0."""
     try:
         value = int(text)
     except ValueError:
@@ -35,7 +35,7 @@ def non_negative_int(text):
 
 
 def widths(text):
-    """An argparse type: comma-separated positive widths ('512,256' -> (512, 256))."""
+    """An argparse type: comma-separated positive widths, `512,256`."""
     try:
         values = tuple(int(w) for w in text.split(","))
     except ValueError:
@@ -43,3 +43,22 @@ def widths(text):
     if not values or min(values) <= 0:
         raise argparse.ArgumentTypeError(f"widths must be positive, got {text}")
     return values
+
+
+def non_negative_float(text):
+    """An argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be 0 or more and finite, got {text}")
+    return value
+
+
+def fraction(text):
+    """An argparse type: a number in [0, 1)."""
+    value = non_negative_float(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be less than 1, got {text}")
+    return value

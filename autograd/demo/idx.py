@@ -38,7 +38,11 @@ def read_idx(path, shape=None):
     the file and what is wrong for a bad magic number, unexpected dimensions,
     or a byte count that does not match the header (truncated or padded).
     """
-    raw = _read_bytes(path)
+    return parse_idx(read_bytes(path), path, shape)
+
+
+def parse_idx(raw, path, shape=None):
+    """The array stored in the IDX bytes `raw` (read from `path`, which messages name); see `read_idx`."""
     if len(raw) < 4:
         raise IdxError(f"{path}: only {len(raw)} bytes, too short for an IDX header")
     zero, code, ndim = int.from_bytes(raw[:2], "big"), raw[2], raw[3]
@@ -82,7 +86,8 @@ def _format(shape):
     return "(" + ", ".join("N" if d is None else str(d) for d in shape) + ")"
 
 
-def _read_bytes(path):
+def read_bytes(path):
+    """The bytes of the IDX file `path`, decompressed if its name ends in .gz (IdxError if it cannot be read)."""
     path = os.fspath(path)
     try:
         if path.endswith(".gz"):

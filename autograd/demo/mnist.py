@@ -1,4 +1,4 @@
-"""Train a network on MNIST from the command line: `python -m autograd.demo.mnist`.
+"""Train a network on MNIST or Fashion-MNIST from the command line: `python -m autograd.demo.mnist`.
 
     python -m autograd.demo.mnist                         # the MLP, about half a minute
     python -m autograd.demo.mnist --model cnn --save cnn.npz --plot curves.png
@@ -30,23 +30,31 @@ from autograd.errors import CheckpointError
 from autograd.files import atomic_write
 
 from . import data as mnist_data
-from . import models
+from . import models, recipe
 from .arguments import non_negative_int, positive, widths
+from .augment import Augmenter
 from .metrics import confusion_matrix, format_confusion
-from .train import OPTIMIZERS, CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
+from .recipe import OPTIMIZERS
+from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 
 PROG = "nodegrad-mnist"
 
 #: Per-model defaults, measured to reach the documented accuracies (README).
+#: Each: AdamW on a one-cycle schedule (peak lr 3e-3), label smoothing 0.1, batch 128; `lr_decay` is
+#: the factor of --schedule step, for runs that ask for it.
 DEFAULTS = {
-    "mlp": {"epochs": 8, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
-    "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
-    "vit": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.9},
+    "mlp": {"epochs": 20, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
+            "lr_decay": 0.7, "weight_decay": None, "label_smoothing": 0.1, "augment": True},
+    "cnn": {"epochs": 14, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
+            "lr_decay": 0.7, "weight_decay": None, "label_smoothing": 0.1, "augment": True},
+    "vit": {"epochs": 40, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
+            "lr_decay": 0.9, "weight_decay": 0.05, "label_smoothing": 0.1, "augment": True},
 }
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
 CONFIG_KEYS = (
     "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
+    "dataset", "schedule", "warmup", "clip_norm", "weight_decay", "label_smoothing", "augment",
 )
 #: File types of the pictures, by flag.
 PICTURE_TYPES = {
@@ -79,7 +87,7 @@ def per_model(key):
 
 def make_parser():
     p = ArgumentParser(
-        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST.",
+        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST or Fashion-MNIST.",
         epilog="--resume FILE alone finishes the run saved in FILE (its planned epochs); with --epochs N it "
         "trains N more epochs, and with --epochs 0 it only evaluates. Ctrl-C saves (with --save) and prints "
         "the command that finishes the run.",
@@ -95,13 +103,16 @@ def make_parser():
     add("--optimizer", choices=sorted(OPTIMIZERS), help=f"update rule ({per_model('optimizer')})")
     add("--lr", type=positive(float), metavar="LR", help=f"learning rate of the first epoch ({per_model('lr')})")
     add("--lr-decay", type=positive(float), metavar="F",
-        help=f"learning-rate factor per epoch ({per_model('lr_decay')})")
+        help=f"learning-rate factor per epoch of --schedule step ({per_model('lr_decay')})")
+    recipe.add_arguments(add, per_model)
     add("--seed", type=non_negative_int, metavar="S",
         help="seed of the initial weights, shuffling and dropout (default: 0)")
     add("--limit", type=positive(int), metavar="N", help="train on the first N training samples only")
     add("--test-limit", type=positive(int), metavar="N",
         help="evaluate on the first N test samples only (default: all 10,000)")
-    add("--data", metavar="DIR", help="folder holding the four MNIST files (or a mnist/ folder with them)")
+    add("--dataset", choices=sorted(mnist_data.SOURCES), help="data set to train on (default: mnist)")
+    add("--data", metavar="DIR", help="folder holding the data set's four files (or a mnist/ or fashion-mnist/ "
+        "folder with them)")
     add("--save", metavar="FILE", help="write a checkpoint (.npz) after every epoch and on Ctrl-C")
     add("--resume", metavar="FILE",
         help="continue the run saved in FILE: finish its planned epochs, or train --epochs N more (0: only evaluate)")
@@ -127,6 +138,8 @@ def check_output_paths(args):
             raise UsageError(f"{option} {path} is a folder, not a file name")
         if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise UsageError(f"the folder of {option} {path} does not exist")
+        if flag == "save" and path.lower().endswith(".safetensors"):
+            raise UsageError(f"--save {path}: a checkpoint is an .npz file (a .safetensors file holds weights only)")
         types = PICTURE_TYPES.get(flag)
         extension = os.path.splitext(path)[1]
         if types and extension.lower() not in types:
@@ -180,13 +193,14 @@ def resolve_config(args):
             raise UsageError(f"checkpoint {args.resume} is not a file")
         run = read_run(args.resume)
         check_resume(args, run)
-        saved, done = {**run.config, "model": run.model}, run.epoch
+        recipe.check_resume(args, run, UsageError)
+        saved, done = {**recipe.EARLIER_RUNS, **run.config, "model": run.model}, run.epoch
         begun = done + (1 if run.step else 0)  # a checkpoint from inside an epoch plans at least that epoch
     model = args.model or saved.get("model") or "mlp"
     if args.hidden and model != "mlp":
         raise UsageError(f"--hidden sets the widths of the mlp, not of the {model}")
     defaults = {"hidden": [512, 256] if model == "mlp" else None, "seed": 0, "limit": None, "test_limit": None,
-                **DEFAULTS[model]}
+                "dataset": "mnist", "warmup": 0.0, **DEFAULTS[model]}
     config = {}
     for key in CONFIG_KEYS:
         given = getattr(args, key, None)
@@ -198,6 +212,7 @@ def resolve_config(args):
         config["epochs"] = int(saved.get("epochs", begun))
     if config["hidden"] is not None:
         config["hidden"] = list(config["hidden"])
+    recipe.check_config(args, config, UsageError)
     return config
 
 
@@ -206,7 +221,9 @@ def build_trainer(config):
     model = models.build(config["model"], seed=config["seed"], **options)
     return Trainer(
         model, optimizer=config["optimizer"], lr=config["lr"], batch_size=config["batch_size"],
-        seed=config["seed"] + 1, lr_decay=config["lr_decay"],
+        seed=config["seed"] + 1, schedule=recipe.schedule_for(config), clip_norm=config["clip_norm"],
+        weight_decay=config["weight_decay"], label_smoothing=config["label_smoothing"],
+        augment=Augmenter(seed=config["seed"] + 2) if config["augment"] else None,
     )
 
 
@@ -224,8 +241,8 @@ def trace_step(args, config, dataset):
     copy = build_trainer(config)
     if args.resume:
         copy.load(args.resume)
-    copy.graph.lr = copy.lr_at(copy.epoch)
     n = config["batch_size"]
+    copy.use_schedule(-(-len(dataset.train_images) // n))  # the rule at the run's step, schedule included
     feeds = {copy.model.image: dataset.train_images[:n], copy.label: dataset.train_labels[:n]}
     trace = trace_backward(copy.graph, feeds, title=f"{copy.model.summary}: one training step")
     trace.save_html(args.trace_backward)
@@ -234,11 +251,11 @@ def trace_step(args, config, dataset):
 
 def load_data(args, config):
     start = time.perf_counter()
-    dataset = mnist_data.load_mnist(args.data, progress=not args.no_progress)
+    dataset = mnist_data.load_dataset(config["dataset"], args.data, progress=not args.no_progress)
     dataset = dataset.limited(train=config["limit"], test=config["test_limit"])
     print(
-        f"MNIST from {dataset.folder}: {len(dataset.train_images):,} training and {len(dataset.test_images):,} "
-        f"test images ({time.perf_counter() - start:.1f} s)"
+        f"{dataset.title} from {dataset.folder}: {len(dataset.train_images):,} training and "
+        f"{len(dataset.test_images):,} test images ({time.perf_counter() - start:.1f} s)"
     )
     return dataset
 
@@ -253,8 +270,8 @@ def run(args):
         where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
         print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
     print(
-        f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {config['optimizer']} "
-        f"lr {config['lr']:g} (x{config['lr_decay']:g} per epoch); batch {config['batch_size']}; seed {config['seed']}"
+        f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {recipe.describe(config)}; "
+        f"batch {config['batch_size']}; seed {config['seed']}"
     )
     if args.draw:
         draw_model(trainer, args.draw)
@@ -323,7 +340,7 @@ def write_outputs(args, config, trainer, dataset, accuracy, predicted=None):
     if args.plot:
         from .plots import plot_curves
 
-        plot_curves(trainer.history, args.plot, title=f"{trainer.model.summary} on MNIST")
+        plot_curves(trainer.history, args.plot, title=f"{trainer.model.summary} on {dataset.title}")
         print(f"curves: {args.plot}")
     if args.predictions:
         from .plots import plot_predictions
@@ -343,6 +360,8 @@ def write_outputs(args, config, trainer, dataset, accuracy, predicted=None):
             "optimizer": config["optimizer"],
             "lr": config["lr"],
             "lr_decay": config["lr_decay"],
+            **{key: config[key] for key in ("dataset", "schedule", "warmup", "clip_norm", "weight_decay",
+                                            "label_smoothing", "augment")},
             "seed": config["seed"],
             "train_samples": len(dataset.train_images),
             "test_samples": len(dataset.test_images),

@@ -5,13 +5,20 @@ Every builder takes a numpy Generator (for the initial weights) and returns a
 `logits` node, of shape (N, 10). Every layer is named explicitly, so parameter
 names (`fc1.weight`, `block2.attn.q.weight`...) are the same in every run and
 checkpoints can be keyed by them.
+
+Each model's docstring names the PyTorch module it corresponds to:
+`model.state_dict(layout="torch")` is that module's state dict (numpy
+arrays), and a model loaded with `model.load_state_dict(state, layout="torch")`
+from such a module's state dict gives its outputs (its `forward` takes the
+same (N, 28, 28) images, and runs in eval mode).
 """
 
 import dataclasses
 
 import numpy as np
 
-from autograd import Input, Node, scope
+from autograd import Graph, Input, Node, scope
+from autograd.state import check_fits, group_state_dict, load_group_state_dict, root_blocks
 from nodes import (
     BatchNorm,
     Conv2d,
@@ -38,6 +45,28 @@ class Model:
     image: Input
     logits: Node
     summary: str
+    #: Changes of the whole model's state in the layout "torch" beyond its blocks' own (`flatten_nchw`).
+    torch_export: object = None
+    torch_import: object = None
+
+    @property
+    def blocks(self):
+        """The top-level blocks of the network, whose names start the keys of its state dict."""
+        return root_blocks(Graph(self.logits).parameters)
+
+    def state_dict(self, layout="nodegrad"):
+        """{key: array} of every parameter and buffer: nodegrad's names, or the PyTorch module's (`layout="torch"`)."""
+        state = group_state_dict(self.blocks, layout)
+        if layout == "torch" and self.torch_export is not None:
+            state = self.torch_export(state)
+        return state
+
+    def load_state_dict(self, state, layout="nodegrad"):
+        """Check `state` in full against the model (refusing a misfit by name), then write it in."""
+        check_fits(state, self.state_dict(layout))
+        if layout == "torch" and self.torch_import is not None:
+            state = self.torch_import(state)
+        load_group_state_dict(self.blocks, state, layout)
 
 
 def image_input():
@@ -47,7 +76,11 @@ def image_input():
 def mlp(rng, hidden=(512, 256)):
     """Multi-layer perceptron: 784 -> hidden... -> 10 with ReLU between layers.
 
-    `hidden=(256,)` gives the classic 784-256-10 baseline.
+    `hidden=(256,)` gives the classic 784-256-10 baseline. PyTorch: a module
+    with `fc1`, `fc2`... (one `nn.Linear` per hidden width) and `classifier`
+    (`nn.Linear(hidden[-1], 10)`), whose forward is
+    `x = images.flatten(1)`, then `x = F.relu(fc_i(x))` for each i, then
+    `classifier(x)`.
     """
     image = image_input()
     x = flatten(image, name="flatten")
@@ -65,6 +98,16 @@ def cnn(rng, dropout_p=0.25):
         28x28x1 -> conv 5x5, 16 -> batch norm -> relu -> max pool 2 -> 14x14x16
                 -> conv 5x5, 32 -> batch norm -> relu -> max pool 2 -> 7x7x32
                 -> flatten 1568 -> dropout -> fc 128 -> relu -> dropout -> fc 10
+
+    PyTorch: a module with `conv1`, `conv2` (each a module holding
+    `conv = nn.Conv2d(c_in, c_out, 5, padding=2, bias=False)` and
+    `bn = nn.BatchNorm2d(c_out)`, whose forward is
+    `F.max_pool2d(F.relu(bn(conv(x))), 2)`), `fc1 = nn.Linear(1568, 128)` and
+    `classifier = nn.Linear(128, 10)`, whose forward is `x = images.unsqueeze(1)`,
+    conv1, conv2, `x.flatten(1)`, dropout, `F.relu(fc1(x))`, dropout,
+    `classifier(x)`. PyTorch flattens the 32x7x7 maps channel first, ours
+    (channels last) pixel first: fc1's weight columns are permuted between
+    the two (`flatten_nchw`).
     """
     image = image_input()
     x = reshape(image, (-1, 28, 28, 1), name="channels")
@@ -75,7 +118,27 @@ def cnn(rng, dropout_p=0.25):
     x = relu(Linear(7 * 7 * 32, 128, name="fc1", rng=rng)(x), name="relu")
     x = dropout(x, dropout_p, rng=child_generator(rng), name="drop2")
     logits = Linear(128, CLASSES, name="classifier", rng=rng)(x)
-    return Model("cnn", image, logits, "cnn conv16-conv32-fc128-10")
+    export, import_ = flatten_nchw("fc1.weight", channels=32, side=7)
+    return Model("cnn", image, logits, "cnn conv16-conv32-fc128-10", torch_export=export, torch_import=import_)
+
+
+def flatten_nchw(key, channels, side):
+    """(export, import) of the PyTorch layout of the Linear weight `key` that reads flattened feature maps.
+
+    Its columns (PyTorch's (out, in) weight) follow NHWC's flattening,
+    (row, column, channel), here, and NCHW's, (channel, row, column), there.
+    """
+
+    def export(state):
+        w = state[key]
+        return {**state, key: np.ascontiguousarray(
+            w.reshape(len(w), side, side, channels).transpose(0, 3, 1, 2).reshape(len(w), -1))}
+
+    def import_(state):
+        w = state[key]
+        return {**state, key: w.reshape(len(w), channels, side, side).transpose(0, 2, 3, 1).reshape(len(w), -1)}
+
+    return export, import_
 
 
 def conv_block(x, in_channels, out_channels, name, rng):
@@ -96,6 +159,14 @@ def vit(rng, dim=64, depth=2, heads=4, mlp_hidden=128):
         16 patches of 7x7 -> linear 49 -> 64 -> + learned positions
         -> 2 pre-norm transformer blocks (4 heads, MLP 64-128-64)
         -> mean over the 16 tokens -> linear 64 -> 10
+
+    PyTorch: a module with `patch_embed` (holding `proj = nn.Conv2d(1, 64, 7,
+    stride=7)`), `positions = nn.Embedding(16, 64)`, `block1`, `block2`
+    (each `nn.TransformerEncoderLayer(64, 4, 128, dropout=0.0,
+    activation=functools.partial(F.gelu, approximate="tanh"), batch_first=True,
+    norm_first=True)`) and `head = nn.Linear(64, 10)`, whose forward is
+    `x = patch_embed.proj(images.unsqueeze(1)).flatten(2).transpose(1, 2)`,
+    `x = x + positions.weight`, block1, block2, `head(x.mean(1))`.
     """
     image = image_input()
     embed = PatchEmbedding(image_size=28, patch_size=7, dim=dim, name="patch_embed", rng=rng)

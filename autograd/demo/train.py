@@ -5,8 +5,9 @@ at the loss (which updates the parameters in backward) and an evaluation
 graph rooted at the logits, run with `grad=False` so nothing is kept for a
 backward pass. All the state needed to continue a run exactly lives in the
 checkpoint: parameters, optimizer moments, node buffers (running statistics),
-the epoch, the position inside an interrupted epoch, the shuffling
-generator's state and the state of every random generator a node owns
+the number of updates applied (which the learning-rate schedule reads), the
+epoch, the position inside an interrupted epoch, the shuffling generator's
+state, the augmenter's, and the state of every random generator a node owns
 (dropout).
 """
 
@@ -20,18 +21,12 @@ import time
 
 import numpy as np
 
-from autograd import SGD, Adam, Graph, Input
+from autograd import Graph, Input
 from autograd.checkpoint import read_npz
 from nodes import softmax_cross_entropy
 
 from .data import shuffled_batches
-
-#: Optimizer name -> update rule for a learning rate.
-OPTIMIZERS = {
-    "sgd": lambda lr: SGD(lr),
-    "momentum": lambda lr: SGD(lr, momentum=0.9),
-    "adam": lambda lr: Adam(lr),
-}
+from .recipe import make_rule
 
 CHECKPOINT_FORMAT = "nodegrad-mnist/1"
 
@@ -81,34 +76,44 @@ class EpochState:
 class Trainer:
     """Trains `model` (a models.Model) with softmax cross-entropy on integer labels.
 
-    `optimizer` is a key of OPTIMIZERS; the learning rate of epoch e (counted
-    from 0 over the whole run) is `lr * lr_decay**e`. `seed` seeds the
+    `optimizer` is a key of recipe.OPTIMIZERS (with `weight_decay`, None for the
+    rule's default). `schedule` is the rule's learning-rate schedule, counted
+    in updates: a Schedule, or a function of the steps per epoch that makes
+    one (`recipe.schedule_for`), called when the first epoch starts; None
+    keeps `lr` constant. `clip_norm` clips the global gradient norm of every
+    step, `label_smoothing` smooths the loss's targets, `augment` (an
+    augment.Augmenter) transforms every training batch. `seed` seeds the
     generator that shuffles the training set.
     """
 
-    def __init__(self, model, optimizer="adam", lr=1e-3, batch_size=64, seed=0, lr_decay=1.0):
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
-        if not all(math.isfinite(v) and v > 0 for v in (lr, batch_size, lr_decay)):
-            raise ValueError(
-                f"the learning rate, the batch size and the decay must be finite and positive, "
-                f"got lr={lr}, batch_size={batch_size}, lr_decay={lr_decay}"
-            )
+    def __init__(self, model, optimizer="adam", lr=1e-3, batch_size=64, seed=0, schedule=None, clip_norm=None,
+                 weight_decay=None, label_smoothing=0.0, augment=None):
+        if not all(math.isfinite(v) and v > 0 for v in (lr, batch_size)):
+            raise ValueError(f"the learning rate and the batch size must be finite and positive, "
+                             f"got lr={lr}, batch_size={batch_size}")
         self.model = model
         self.label = Input(name="label", shape=(None,), dtype=np.int64)
-        self.loss = softmax_cross_entropy(model.logits, self.label, name="loss")
-        self.graph = Graph(self.loss, rule=OPTIMIZERS[optimizer](lr))
+        self.loss = softmax_cross_entropy(model.logits, self.label, smoothing=label_smoothing, name="loss")
+        self.optimizer, self.rule = optimizer, make_rule(optimizer, lr, weight_decay)
+        self.graph = Graph(self.loss, rule=self.rule)
         # Shares every node with the training graph but stops at the logits.
         self.evaluator = Graph(model.logits)
-        self.base_lr, self.lr_decay, self.batch_size = lr, lr_decay, batch_size
+        self.schedule, self.clip_norm, self.augment = schedule, clip_norm, augment
+        self._scheduled_for = None  # the steps per epoch the rule's schedule was made for
+        self.batch_size = batch_size
         self.shuffler = np.random.default_rng(seed)
         self.epoch = 0  # epochs completed
         self.current = None  # EpochState of an unfinished epoch
         self.history = History()
 
     # -- training ---------------------------------------------------------------
-    def lr_at(self, epoch):
-        return self.base_lr * self.lr_decay**epoch
+    def use_schedule(self, steps_per_epoch):
+        """Give the graph's rule its schedule, made for `steps_per_epoch` if `schedule` is a function."""
+        if self._scheduled_for == steps_per_epoch:
+            return
+        schedule = self.schedule(steps_per_epoch) if callable(self.schedule) else self.schedule
+        self.graph.rule = dataclasses.replace(self.rule, schedule=schedule)
+        self._scheduled_for = steps_per_epoch
 
     def train_epoch(self, images, labels, should_stop=lambda: False, on_step=None):
         """Run (the rest of) one epoch of minibatch steps; returns its EpochState.
@@ -121,7 +126,7 @@ class Trainer:
         state = self.current
         self.shuffler.bit_generator.state = state.shuffle_state
         batches = shuffled_batches(len(images), self.batch_size, self.shuffler)
-        self.graph.lr = self.lr_at(self.epoch)
+        self.use_schedule(len(batches))
         self.graph.train()
         feeds = {self.model.image: None, self.label: None}
         start = time.perf_counter()
@@ -129,9 +134,11 @@ class Trainer:
             for index in batches[state.step :]:
                 if should_stop():
                     raise Interrupted(f"stopped in epoch {self.epoch + 1} after step {state.step}")
-                feeds[self.model.image], feeds[self.label] = images[index], labels[index]
+                batch = images[index]
+                feeds[self.model.image] = self.augment(batch) if self.augment is not None else batch
+                feeds[self.label] = labels[index]
                 loss = self.graph.forward(feeds)
-                self.graph.backward()
+                self.graph.backward(clip_norm=self.clip_norm)
                 state.step += 1
                 state.loss_sum += float(loss) * len(index)
                 state.correct += int(np.count_nonzero(self.model.logits.value.argmax(axis=1) == labels[index]))
@@ -179,12 +186,15 @@ class Trainer:
         extra = {
             "format": CHECKPOINT_FORMAT,
             "model": self.model.name,
+            "optimizer": self.optimizer,
             "config": json.dumps(config or {}),
             "epoch": self.epoch,
             "epoch_state": json.dumps(dataclasses.asdict(state)),
         }
         for name, rng in self.generators().items():
             extra[f"rng/{name}"] = json.dumps(rng.bit_generator.state)
+        if self.augment is not None:
+            extra["augment_rng"] = json.dumps(self.augment.rng.bit_generator.state)
         for field, values in dataclasses.asdict(self.history).items():
             extra[f"history/{field}"] = np.asarray(values, dtype=np.float64)
         self.graph.save(path, extra=extra)
@@ -194,6 +204,9 @@ class Trainer:
         extra = read_checkpoint(path)
         if str(extra["model"]) != self.model.name:
             raise CheckpointMismatch(f"{path} holds a {extra['model']} model, not {self.model.name}")
+        if "optimizer" in extra and str(extra["optimizer"]) != self.optimizer:
+            raise CheckpointMismatch(f"{path} was trained with {extra['optimizer']}, not {self.optimizer}: "
+                                     "its optimizer state belongs to that rule")
         try:  # every entry is read before anything changes
             state = EpochState(**_json_entry(path, extra, "epoch_state"))
         except TypeError:
@@ -206,6 +219,8 @@ class Trainer:
             key = f"rng/{name}"
             if key in extra:
                 rng.bit_generator.state = json.loads(str(extra[key]))
+        if self.augment is not None and "augment_rng" in extra:
+            self.augment.rng.bit_generator.state = json.loads(str(extra["augment_rng"]))
         self.history = History(
             **{f.name: [float(v) for v in extra[f"history/{f.name}"]] for f in dataclasses.fields(History)}
         )

@@ -1,6 +1,9 @@
 """Multi-head self-attention: projections, heads, attention, merge, output projection."""
 
+import numpy as np
+
 from autograd import Block
+from autograd.state import rename_prefixes
 from nodes.array.reshape import reshape
 from nodes.array.transpose import swapaxes
 from nodes.connection.linear import Linear
@@ -26,6 +29,16 @@ class MultiHeadSelfAttention(Block):
     maths from primitive nodes (`scaled_dot_product_attention`); both give the
     same values and gradients. Every reshape is a view except the merge,
     which copies the heads back into rows.
+
+    PyTorch: `nn.MultiheadAttention(dim, heads, batch_first=True)` called as
+    `attn(x, x, x, need_weights=False)[0]`, which splits heads the same way
+    (head h: features h d to (h + 1) d). Its state packs the three
+    projections: `in_proj_weight` (3 dim, dim) holds the rows of Wq^T, Wk^T,
+    Wv^T, `in_proj_bias` (3 dim,) holds bq, bk, bv, and `out_proj.weight`,
+    `out_proj.bias` are the output projection's. Exported, bk is zeros; on
+    loading, bk is dropped whatever its value: as above, it adds the same
+    amount to every score of a query, which the softmax cancels, so the
+    outputs are PyTorch's with or without it (masked or not).
     """
 
     default_name = "attn"
@@ -72,6 +85,29 @@ class MultiHeadSelfAttention(Block):
             o = scaled_dot_product_attention(q, k, v, mask=mask, name="attention", d=d)
         o = swapaxes(o, 1, 2, name="merge_heads")
         return self.out(reshape(o, (-1, self.dim), name="merge"))
+
+    def export_state(self, state, layout):
+        """q, k and v (each already as nn.Linear's state) packed as nn.MultiheadAttention's in_proj."""
+        if layout != "torch":
+            return state
+        state = dict(state)
+        weights = [state.pop(f"{p}.weight") for p in "qkv"]
+        q_bias, v_bias = state.pop("q.bias"), state.pop("v.bias")
+        state["in_proj_weight"] = np.concatenate(weights)
+        state["in_proj_bias"] = np.concatenate([q_bias, np.zeros_like(q_bias), v_bias])
+        return rename_prefixes(state, {"out": "out_proj"})
+
+    def import_state(self, state, layout):
+        """nn.MultiheadAttention's packed in_proj as q, k and v (the key bias dropped, see the class docstring)."""
+        if layout != "torch":
+            return state
+        state = rename_prefixes(state, {"out_proj": "out"})
+        dim = self.dim
+        weight, bias = state.pop("in_proj_weight"), state.pop("in_proj_bias")
+        for i, p in enumerate("qkv"):
+            state[f"{p}.weight"] = weight[i * dim : (i + 1) * dim]
+        state["q.bias"], state["v.bias"] = bias[:dim], bias[2 * dim :]
+        return state
 
     def __repr__(self):
         return f"MultiHeadSelfAttention({self.dim}, heads={self.heads}, name={self.name!r}, fused={self.fused})"

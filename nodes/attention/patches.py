@@ -45,6 +45,10 @@ class PatchEmbedding(Block):
 
     Parameters `<name>.proj.weight` (p*p, dim) and `<name>.proj.bias`. The
     Linear runs on the (N*g*g, p*p) rows, one BLAS product.
+
+    PyTorch: the usual `proj = nn.Conv2d(1, dim, p, stride=p)` on (N, 1, S, S)
+    images, then `.flatten(2).transpose(1, 2)`: the same tokens in the same
+    order, its weight (dim, 1, p, p) our proj.weight transposed and reshaped.
     """
 
     default_name = "patch_embed"
@@ -66,6 +70,19 @@ class PatchEmbedding(Block):
         flat = patches(x, self.image_size, p)
         rows = reshape(flat, (-1, p * p), name="rows")
         return to_tokens(self.proj(rows), self.tokens, self.dim)
+
+    def export_state(self, state, layout):
+        """proj (already as nn.Linear's state) as the weight of nn.Conv2d(1, dim, p, stride=p)."""
+        if layout == "torch":
+            p = self.patch_size
+            state = {**state, "proj.weight": state["proj.weight"].reshape(self.dim, 1, p, p)}
+        return state
+
+    def import_state(self, state, layout):
+        """nn.Conv2d's (dim, 1, p, p) weight as nn.Linear's (dim, p*p), which proj reads."""
+        if layout == "torch":
+            state = {**state, "proj.weight": state["proj.weight"].reshape(self.dim, -1)}
+        return state
 
     def __repr__(self):
         return f"PatchEmbedding({self.image_size}, {self.patch_size}, dim={self.dim}, name={self.name!r})"

@@ -1,6 +1,7 @@
 """The pre-norm transformer encoder block."""
 
 from autograd import Block
+from autograd.state import rename_prefixes
 from nodes.activation.gelu import gelu
 from nodes.connection.linear import Linear
 from nodes.math.arithmetic import add
@@ -8,6 +9,9 @@ from nodes.normalization.layer_norm import LayerNorm
 
 from .multi_head import MultiHeadSelfAttention
 from .tokens import to_rows, to_tokens, token_count
+
+#: Our sub-blocks -> nn.TransformerEncoderLayer's.
+TORCH_NAMES = {"ln1": "norm1", "attn": "self_attn", "ln2": "norm2", "fc1": "linear1", "fc2": "linear2"}
 
 
 class TransformerBlock(Block):
@@ -21,6 +25,13 @@ class TransformerBlock(Block):
     engine sums the two gradients reaching it. Scopes nest, so parameters are
     `<name>.ln1.gamma`, `<name>.attn.q.weight`, `<name>.fc1.bias`... The
     block runs on token rows (N*T, dim) between one reshape in and one out.
+
+    PyTorch: `nn.TransformerEncoderLayer(dim, heads, mlp_hidden, dropout=0.0,
+    activation=functools.partial(F.gelu, approximate="tanh"), batch_first=True,
+    norm_first=True)`, whose sub-modules are named norm1, self_attn, norm2,
+    linear1, linear2 for our ln1, attn, ln2, fc1, fc2. Its activation="gelu"
+    is the exact erf form, which differs from our tanh form by less than 1e-3
+    per activation (see `nodes.gelu`); the names and shapes are the same.
     """
 
     default_name = "block"
@@ -46,6 +57,14 @@ class TransformerBlock(Block):
         h = add(rows, self.attn.on_rows(self.ln1(rows), tokens, mask), name="residual1")
         m = self.fc2(gelu(self.fc1(self.ln2(h)), approximate=self.gelu_approximate, name="gelu"))
         return to_tokens(add(h, m, name="residual2"), tokens, dim)
+
+    def export_state(self, state, layout):
+        """Sub-blocks under nn.TransformerEncoderLayer's names."""
+        return rename_prefixes(state, TORCH_NAMES) if layout == "torch" else state
+
+    def import_state(self, state, layout):
+        """nn.TransformerEncoderLayer's sub-module names as ours."""
+        return rename_prefixes(state, {v: k for k, v in TORCH_NAMES.items()}) if layout == "torch" else state
 
     def __repr__(self):
         return f"TransformerBlock({self.dim}, heads={self.heads}, mlp_hidden={self.mlp_hidden}, name={self.name!r})"

@@ -18,6 +18,11 @@ class VisionTransformer(Block):
     Parameters are scoped under `name`: `vit.patch_embed.proj.weight`,
     `vit.positions.positions`, `vit.block1.attn.q.weight`, ..., `vit.head.weight`.
     `gelu_approximate` is passed to every block ("none": the exact GELU; "tanh").
+
+    PyTorch (`state_dict(layout="torch")`): a module with the same attributes,
+    `patch_embed` (PatchEmbedding's Conv2d `proj`), `positions` (an
+    nn.Embedding added whole), `block1`... (nn.TransformerEncoderLayer each)
+    and `head` (nn.Linear), whose forward takes (N, 1, S, S) images.
     """
 
     default_name = "vit"

@@ -8,6 +8,7 @@ import numpy as np
 
 from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
+from autograd.state import rename_keys
 from nodes.math.arithmetic import add
 
 
@@ -59,6 +60,8 @@ class Embedding(Block):
     Parameter `<name>.table` (vocab, dim), drawn from N(0, std^2) (std 1 as
     usual for embeddings: there is no fan-in to scale by); calling it wires
     the node `<name>.lookup`.
+
+    PyTorch: `nn.Embedding(vocab, dim)`, whose `weight` is the table.
     """
 
     default_name = "embedding"
@@ -73,6 +76,14 @@ class Embedding(Block):
         """The rows of the table picked by `indices`."""
         return embedding(indices, self.table, name="lookup")
 
+    def export_state(self, state, layout):
+        """The table as nn.Embedding's weight."""
+        return rename_keys(state, {"table": "weight"}) if layout == "torch" else state
+
+    def import_state(self, state, layout):
+        """nn.Embedding's weight as the table."""
+        return rename_keys(state, {"weight": "table"}) if layout == "torch" else state
+
     def __repr__(self):
         return f"Embedding({self.vocab}, {self.dim}, name={self.name!r})"
 
@@ -85,6 +96,10 @@ class PositionalEmbedding(Block):
     The add broadcasts P over the batch; the engine sums its addend over the
     batch axis, which is dG/dP. A sequence shorter than `length` is not
     supported: T must equal `length`.
+
+    PyTorch has no module of its own for this; the layout "torch" takes an
+    `nn.Embedding(length, dim)` whose whole `weight` is added to the tokens
+    (x + positions.weight), as learned positions usually are.
     """
 
     default_name = "positions"
@@ -98,6 +113,14 @@ class PositionalEmbedding(Block):
     def wire(self, x):
         """x + positions."""
         return add(x, self.positions, name="add")
+
+    def export_state(self, state, layout):
+        """The positions as an nn.Embedding's weight."""
+        return rename_keys(state, {"positions": "weight"}) if layout == "torch" else state
+
+    def import_state(self, state, layout):
+        """An nn.Embedding's weight as the positions."""
+        return rename_keys(state, {"weight": "positions"}) if layout == "torch" else state
 
     def __repr__(self):
         return f"PositionalEmbedding({self.length}, {self.dim}, name={self.name!r})"

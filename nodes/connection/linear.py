@@ -21,6 +21,9 @@ class Linear(Block):
     `<name>.add` in its scope, so diagrams draw them as one block:
     `h = fc1(x)`. Calling it again shares the parameters (weight tying); the
     second call's nodes are `<name>#1.matmul` and `<name>#1.add`.
+
+    PyTorch: `nn.Linear(in_features, out_features, bias)`, whose `weight` is
+    the transpose of ours (`state_dict(layout="torch")`).
     """
 
     default_name = "linear"
@@ -54,6 +57,18 @@ class Linear(Block):
         if self.bias is not None:
             y = add(y, self.bias, name="add")
         return y
+
+    def export_state(self, state, layout):
+        """PyTorch's nn.Linear keeps the weight as (out_features, in_features): y = x W^T + b."""
+        if layout == "torch":
+            state = {**state, "weight": np.ascontiguousarray(state["weight"].T)}
+        return state
+
+    def import_state(self, state, layout):
+        """nn.Linear's (out_features, in_features) weight back to nodegrad's (in_features, out_features)."""
+        if layout == "torch":
+            state = {**state, "weight": state["weight"].T}
+        return state
 
     def __repr__(self):
         return f"Linear({self.in_features}, {self.out_features}, name={self.name!r})"

@@ -21,6 +21,12 @@ class Conv2d(Block):
     weight is PyTorch's OIHW (out_channels, in_channels / groups, kh, kw),
     so an nn.Conv2d's weight and bias load as they are. The same `rng`
     draws the same weights in both layouts (one is the other transposed).
+
+    PyTorch: `nn.Conv2d(in_channels, out_channels, kernel_size, stride,
+    padding, dilation, groups, bias)` on NCHW images, whose `weight` is OIHW
+    (out_channels, in_channels / groups, kh, kw): the NCHW layer's as it is,
+    the NHWC layer's transposed by (3, 2, 0, 1). Groups split the channels the same way (group g: the g-th
+    run of consecutive input and output channels).
     """
 
     default_name = "conv"
@@ -45,6 +51,18 @@ class Conv2d(Block):
         """The convolution of x with the weights (and bias)."""
         return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
                       dilation=self.dilation, groups=self.groups, layout=self.layout, name="conv2d")
+
+    def export_state(self, state, layout):
+        """HWIO weights as PyTorch's OIHW (an NCHW layer's weight is OIHW already)."""
+        if layout == "torch" and self.layout == "NHWC":
+            state = {**state, "weight": np.ascontiguousarray(state["weight"].transpose(3, 2, 0, 1))}
+        return state
+
+    def import_state(self, state, layout):
+        """PyTorch's OIHW weights as an NHWC layer's HWIO (an NCHW layer takes them as they are)."""
+        if layout == "torch" and self.layout == "NHWC":
+            state = {**state, "weight": state["weight"].transpose(2, 3, 1, 0)}
+        return state
 
     def __repr__(self):
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

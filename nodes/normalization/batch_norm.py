@@ -4,8 +4,13 @@ import numpy as np
 
 from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
+from autograd.state import rename_keys
 from autograd.vectors import ones
 from nodes.common.layout import check_layout, from_nhwc, to_nhwc
+
+#: nodegrad's names of the block's parameters and buffers -> PyTorch's.
+TORCH_NAMES = {"gamma": "weight", "beta": "bias", "batch_norm.running_mean": "running_mean",
+               "batch_norm.running_var": "running_var"}
 
 
 def column_mean(a):
@@ -171,6 +176,13 @@ class BatchNorm(Block):
     them under `<name>.batch_norm`. `self.node` is the node of the latest call.
     `layout` is "NHWC" (channels last, the default) or PyTorch's "NCHW"
     (see batch_norm).
+
+    PyTorch: `nn.BatchNorm1d(features)` for (N, C) inputs, `nn.BatchNorm2d`
+    for images (the same numbers on NCHW), with the same eps and momentum:
+    `weight` and `bias` are gamma and beta, `running_mean` and `running_var`
+    the running statistics. PyTorch's `num_batches_tracked` counts batches
+    only for its `momentum=None` (a cumulative average), which nodegrad does
+    not have: it is written as 0 and its value is ignored on loading.
     """
 
     default_name = "batch_norm"
@@ -191,6 +203,25 @@ class BatchNorm(Block):
                                 "batch_norm")
         self.node.buffer_name = f"{self.name}.batch_norm"
         return out
+
+    def own_buffers(self):
+        """The running statistics, under the node's name as in checkpoints: `batch_norm.running_mean`..."""
+        return {f"batch_norm.{key}": value for key, value in self.buffers.items()}
+
+    def export_state(self, state, layout):
+        """As nn.BatchNorm2d's state: weight, bias, running_mean, running_var, num_batches_tracked."""
+        if layout != "torch":
+            return state
+        state = rename_keys(state, TORCH_NAMES)
+        state["num_batches_tracked"] = np.zeros((), dtype=np.int64)
+        return state
+
+    def import_state(self, state, layout):
+        """nn.BatchNorm2d's state in nodegrad's names (num_batches_tracked dropped: see the class docstring)."""
+        if layout != "torch":
+            return state
+        state = {k: v for k, v in state.items() if k != "num_batches_tracked"}
+        return rename_keys(state, {v: k for k, v in TORCH_NAMES.items()})
 
     def __repr__(self):
         return f"BatchNorm({self.features}, name={self.name!r})"

@@ -4,7 +4,11 @@ import numpy as np
 
 from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
+from autograd.state import rename_keys
 from autograd.vectors import mean_weights
+
+#: nodegrad's names of a norm's parameters -> PyTorch's.
+TORCH_NAMES = {"gamma": "weight", "beta": "bias"}
 
 
 def trailing_count(axes):
@@ -94,6 +98,9 @@ class LayerNorm(Block):
     `features` is the size of the last axis, or a tuple giving the shape of
     the normalised trailing axes. Calling the layer on a node wires
     `<name>.layer_norm` inside the scope `<name>`.
+
+    PyTorch: `nn.LayerNorm(features, eps)`, with `weight` for gamma and
+    `bias` for beta.
     """
 
     default_name = "layer_norm"
@@ -108,6 +115,14 @@ class LayerNorm(Block):
     def wire(self, x):
         """The layer normalisation node of x over the trailing axes."""
         return layer_norm(x, self.gamma, self.beta, axes=len(self.features), eps=self.eps, name="layer_norm")
+
+    def export_state(self, state, layout):
+        """gamma and beta as nn.LayerNorm's weight and bias."""
+        return rename_keys(state, TORCH_NAMES) if layout == "torch" else state
+
+    def import_state(self, state, layout):
+        """nn.LayerNorm's weight and bias as gamma and beta."""
+        return rename_keys(state, {v: k for k, v in TORCH_NAMES.items()}) if layout == "torch" else state
 
     def __repr__(self):
         return f"LayerNorm({self.features}, name={self.name!r})"

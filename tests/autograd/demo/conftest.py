@@ -13,3 +13,9 @@ def no_download(monkeypatch):
         raise AssertionError(f"a test tried to download {url}")
 
     monkeypatch.setattr(data, "_urlopen", refuse)
+
+
+@pytest.fixture(scope="session")
+def fashion_dir():
+    """The folder holding the four official Fashion-MNIST files (found like MNIST's)."""
+    return data.locate(source=data.FASHION_SOURCE)

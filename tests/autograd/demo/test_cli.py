@@ -32,14 +32,14 @@ def offline_data(monkeypatch, tmp_path, no_download, mnist, mnist_dir):
     """
     monkeypatch.setenv(data.ENV_VAR, str(mnist_dir))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    real_load = data.load_mnist
+    real_load = data.load_dataset
 
-    def load_once(data_dir=None, **kwargs):
-        if str(mnist_dir) == (data_dir if data_dir is not None else os.environ.get(data.ENV_VAR)):
+    def load_once(name="mnist", data_dir=None, **kwargs):
+        if name == "mnist" and str(mnist_dir) == (data_dir if data_dir is not None else os.environ.get(data.ENV_VAR)):
             return mnist
-        return real_load(data_dir, **kwargs)
+        return real_load(name, data_dir, **kwargs)
 
-    monkeypatch.setattr(data, "load_mnist", load_once)
+    monkeypatch.setattr(data, "load_dataset", load_once)
 
 
 def run(capsys, *argv):
@@ -77,6 +77,16 @@ def arrays_of(path, prefixes=("param/", "state/", "buffer/")):
         (["--plot", "curves.gif"], "--plot curves.gif: cannot write a .gif file; use .png, .svg or .pdf"),
         (["--predictions", "grid.jpg"], "--predictions grid.jpg: cannot write a .jpg file"),
         (["--trace-backward", "step.svg"], "--trace-backward step.svg: cannot write a .svg file; use .html or .htm"),
+        (["--save", "ck.safetensors"], "--save ck.safetensors: a checkpoint is an .npz file"),
+        (["--optimizer", "lbfgs"], "invalid choice: 'lbfgs'"),
+        (["--schedule", "linear"], "invalid choice: 'linear'"),
+        (["--dataset", "cifar10"], "invalid choice: 'cifar10'"),
+        (["--warmup", "-1"], "--warmup: must be 0 or more and finite, got -1"),
+        (["--clip-norm", "0"], "--clip-norm: must be positive and finite, got 0"),
+        (["--label-smoothing", "1"], "--label-smoothing: must be less than 1, got 1"),
+        (["--schedule", "cosine", "--lr-decay", "0.5"], "--lr-decay sets the step schedule's factor per epoch; "
+         "this run's schedule is cosine"),
+        (["--schedule", "onecycle", "--epochs", "2", "--warmup", "2"], "--warmup 2 leaves no epoch of the 2 planned"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_status_2(capsys, argv, message):
@@ -314,3 +324,51 @@ def test_ctrl_c_saves_a_checkpoint_and_the_hint_finishes_the_run(capsys, tmp_pat
     metrics = json.loads((outputs / "m.json").read_text())
     assert metrics["epochs"] == 3 and metrics["test_samples"] == 300 and metrics["train_samples"] == 2000
     assert (outputs / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_recipe_flags_reach_the_run_and_its_metrics(capsys, tmp_path):
+    metrics = tmp_path / "m.json"
+    status, out, _ = run(capsys, *SMALL, "--epochs", 2, "--optimizer", "rmsprop", "--lr", "0.001", "--schedule",
+                         "cosine", "--warmup", "0.5", "--clip-norm", 1, "--weight-decay", "0.0001",
+                         "--label-smoothing", "0.1", "--augment", "--metrics-json", metrics)
+    assert status == 0
+    assert ("rmsprop lr 0.001, cosine schedule, 0.5 epochs of warm-up, weight decay 0.0001, clip norm 1, "
+            "label smoothing 0.1, augmented; batch 50") in out
+    figures = json.loads(metrics.read_text())
+    assert figures["schedule"] == "cosine" and figures["augment"] is True and figures["clip_norm"] == 1
+    assert figures["test_accuracy"] > 0.5
+
+
+def test_resume_refuses_another_optimizer_and_a_new_batch_size_under_a_schedule(capsys, tmp_path):
+    checkpoint = tmp_path / "ck.npz"
+    assert run(capsys, *SMALL, "--epochs", 1, "--optimizer", "adam", "--save", checkpoint)[0] == 0
+    status, out, err = run(capsys, "--resume", checkpoint, "--optimizer", "sgd")
+    assert status == 2 and out == ""
+    assert f"{checkpoint} was trained with adam, whose state (moments, step counts) --optimizer sgd cannot" in err
+    status, _, err = run(capsys, "--resume", checkpoint, "--batch-size", 25)
+    assert status == 2 and "schedule counted in updates, built from its steps per epoch; --batch-size cannot" in err
+    status, _, err = run(capsys, "--resume", checkpoint, "--dataset", "fashion-mnist")
+    assert status == 2 and "continues a run on mnist; --dataset cannot change" in err
+    status, out, _ = run(capsys, "--resume", checkpoint, "--epochs", 1, "--optimizer", "adam")
+    assert status == 0 and "after 2 epochs" in out
+
+
+def test_fashion_mnist_is_a_flag_away(capsys, tmp_path, fashion_dir):
+    metrics = tmp_path / "m.json"
+    status, out, err = run(capsys, *SMALL, "--epochs", 1, "--dataset", "fashion-mnist", "--data", fashion_dir.parent,
+                           "--metrics-json", metrics)
+    assert status == 0, err
+    assert status == 0 and "Fashion-MNIST from " in out
+    figures = json.loads(metrics.read_text())
+    assert figures["dataset"] == "fashion-mnist" and 0.4 < figures["test_accuracy"] < 0.95
+
+
+def test_a_run_saved_before_the_recipe_flags_resumes_with_the_settings_it_had(capsys, tmp_path):
+    good = tmp_path / "good.npz"
+    assert run(capsys, *SMALL, "--epochs", "1", "--save", good)[0] == 0
+    config = json.loads(str(read_npz(good)["extra/config"]))
+    earlier = {k: v for k, v in config.items() if k not in mnist.recipe.EARLIER_RUNS}
+    old = rewritten(good, tmp_path / "old.npz", config=json.dumps(earlier))
+    resolved = mnist.resolve_config(mnist.make_parser().parse_args(["--resume", str(old)]))
+    assert resolved["schedule"] == "step" and resolved["augment"] is False and resolved["label_smoothing"] == 0.0
+    assert resolved["dataset"] == "mnist" and resolved["weight_decay"] is None

@@ -1,5 +1,8 @@
 """Finding, checking, downloading and loading MNIST, without ever touching the network."""
 
+import dataclasses
+import gzip
+import hashlib
 import http.client
 import io
 import os
@@ -11,7 +14,7 @@ import pytest
 
 from autograd.demo import data
 
-NAMES = [name for name, _, _ in data.FILES.values()]
+NAMES = [name for name, _ in data.FILES.values()]
 
 
 def fill(folder, names=NAMES):
@@ -134,7 +137,7 @@ def test_download_fills_the_cache_and_verifies(mnist_dir, tmp_path, env):
 
 @pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
 def test_downloaded_files_are_ordinary_files(mnist_dir, tmp_path, umask):
-    name, digest, _ = data.FILES["test_labels"]
+    name, digest = data.FILES["test_labels"]
     previous = os.umask(umask)
     try:
         dest = data.download((mnist_dir / name).as_uri(), tmp_path / "cache" / name, digest, progress=False)
@@ -179,32 +182,60 @@ def test_download_tries_the_next_mirror(mnist_dir, tmp_path, env):
     assert log == [f"https://up/{NAMES[0]}"]
 
 
-def test_download_with_a_wrong_digest_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("served, message", [
+    (gzip.compress(b"not mnist at all"), "served a file whose content has the SHA-256"),
+    (b"not even gzip", "served a damaged gzip file"),
+    (gzip.compress(b"cut off")[:-12], "the gzip stream ends early"),
+])
+def test_download_with_a_wrong_digest_leaves_nothing(tmp_path, served, message):
     def liar(url, timeout):
-        return io.BytesIO(b"not mnist at all")
+        return io.BytesIO(served)
 
-    with pytest.raises(data.DataError, match="SHA-256"):
+    with pytest.raises(data.DataError, match=message):
         data.download("https://x/f.gz", tmp_path / "f.gz", data.FILES["train_labels"][1], opener=liar, progress=False)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_download_from_a_file_url(mnist_dir, tmp_path):
-    name, digest, _ = data.FILES["test_labels"]
+    name, digest = data.FILES["test_labels"]
     dest = data.download((mnist_dir / name).as_uri(), tmp_path / name, digest, progress=False)
     assert dest == tmp_path / name and (tmp_path / name).read_bytes() == (mnist_dir / name).read_bytes()
 
 
-def test_a_wrong_file_is_refused(mnist_dir, tmp_path):
-    folder = tmp_path / "mnist"
+def copy_of(mnist_dir, folder):
     folder.mkdir()
     for name in NAMES:
         (folder / name).write_bytes((mnist_dir / name).read_bytes())
+    return folder
+
+
+def test_a_wrong_file_is_refused(mnist_dir, tmp_path):
+    folder = copy_of(mnist_dir, tmp_path / "mnist")
     labels = folder / NAMES[1]
-    damaged = bytearray(labels.read_bytes())
-    damaged[-1] ^= 0xFF
-    labels.write_bytes(bytes(damaged))
-    with pytest.raises(data.DataError, match=f"{NAMES[1]}.*SHA-256"):
+    content = bytearray(gzip.decompress(labels.read_bytes()))
+    content[-1] = (content[-1] + 1) % 10  # one label changed: still a valid IDX file, not the official one
+    labels.write_bytes(gzip.compress(bytes(content)))
+    with pytest.raises(data.DataError, match=f"{NAMES[1]} of MNIST: the SHA-256 of its content is"):
         data.load(folder)
+    damaged = bytearray(gzip.compress(bytes(content)))
+    damaged[-1] ^= 0xFF  # the gzip trailer's length no longer fits
+    labels.write_bytes(bytes(damaged))
+    with pytest.raises(data.DataError, match=f"{NAMES[1]}: corrupt gzip data"):
+        data.load(folder)
+
+
+@pytest.mark.parametrize("level, mtime", [(9, 0), (1, 123456789)])
+def test_a_recompressed_or_decompressed_copy_passes(mnist_dir, tmp_path, level, mtime):
+    # A distribution may gzip the same IDX bytes again (other level, time stamp, name): the content is checked.
+    folder = copy_of(mnist_dir, tmp_path / "mnist")
+    labels = folder / NAMES[1]
+    raw = gzip.decompress(labels.read_bytes())
+    labels.write_bytes(gzip.compress(raw, compresslevel=level, mtime=mtime))
+    assert labels.read_bytes() != (mnist_dir / NAMES[1]).read_bytes()
+    (folder / NAMES[3]).unlink()
+    (folder / NAMES[3][: -len(".gz")]).write_bytes(gzip.decompress((mnist_dir / NAMES[3]).read_bytes()))
+    loaded = data.load(folder)
+    assert loaded.train_labels[0] == 5 and len(loaded.test_labels) == 10000
 
 
 def test_real_mnist_loads_as_documented(mnist):
@@ -226,3 +257,79 @@ def test_shuffled_batches_cover_every_sample_once():
     batches = data.shuffled_batches(10, 4, np.random.default_rng(0))
     assert [len(b) for b in batches] == [4, 4, 2]
     assert sorted(np.concatenate(batches).tolist()) == list(range(10))
+
+
+# -- a second data set, and data sets of small files made here ---------------------------------------------------
+def idx_bytes(array):
+    """The IDX encoding of a uint8 array, written from the format's definition: magic, big-endian sizes, values."""
+    magic = bytes([0, 0, 0x08, array.ndim])
+    return magic + b"".join(int(d).to_bytes(4, "big") for d in array.shape) + array.astype(np.uint8).tobytes()
+
+
+def small_source(folder, gzipped=True, count=(6, 4)):
+    """Four small IDX files in `folder` and a Source whose digests are theirs."""
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    files, arrays = {}, {}
+    for role, n in (("train_images", count[0]), ("train_labels", count[0]), ("test_images", count[1]),
+                    ("test_labels", count[1])):
+        arrays[role] = rng.integers(0, 256, (n, 28, 28)) if role.endswith("images") else rng.integers(0, 10, n)
+        raw = idx_bytes(arrays[role])
+        name = f"{role.replace('_', '-')}.gz"
+        (folder / (name if gzipped else name[:-3])).write_bytes(gzip.compress(raw) if gzipped else raw)
+        files[role] = (name, hashlib.sha256(raw).hexdigest())
+    return data.Source("small", "Small", "small", files, ("https://small/",)), arrays
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_small_idx_files_load_with_their_digests_checked(tmp_path, gzipped):
+    source, arrays = small_source(tmp_path / "small", gzipped)
+    loaded = data.load(tmp_path / "small", source=source)
+    np.testing.assert_allclose(loaded.train_images, arrays["train_images"] / 255, rtol=1e-6)
+    np.testing.assert_array_equal(loaded.test_labels, arrays["test_labels"])
+    other = dataclasses.replace(source, files={**source.files, "test_labels": (source.files["test_labels"][0],
+                                                                                "0" * 64)})
+    with pytest.raises(data.DataError, match="is not the official test-labels.gz of Small"):
+        data.load(tmp_path / "small", source=other)
+
+
+def test_small_files_with_counts_that_disagree_are_refused(tmp_path):
+    source, _ = small_source(tmp_path / "small")
+    labels = tmp_path / "small" / "train-labels.gz"
+    raw = idx_bytes(np.zeros(5, dtype=np.uint8))
+    labels.write_bytes(gzip.compress(raw))
+    source.files["train_labels"] = ("train-labels.gz", hashlib.sha256(raw).hexdigest())
+    with pytest.raises(data.DataError, match="holds 6 images but .*train-labels.gz holds 5 labels"):
+        data.load(tmp_path / "small", source=source)
+
+
+def test_a_data_set_is_found_in_its_own_folder_of_nodegrad_data_and_of_the_cache(tmp_path, env):
+    root = tmp_path / "data"
+    fill(root / "mnist")
+    fashion = fill(root / "fashion-mnist")
+    env[data.ENV_VAR] = str(root)
+    assert data.locate(environ=env, download=False, source=data.FASHION_SOURCE) == fashion
+    assert data.locate(environ=env, download=False) == root / "mnist"
+    del env[data.ENV_VAR]
+    assert data.cache_dir(env, data.FASHION_SOURCE) == tmp_path / "cache" / "nodegrad" / "fashion-mnist"
+    with pytest.raises(data.DataError, match="Fashion-MNIST was not found"):
+        data.locate(environ=env, download=False, source=data.FASHION_SOURCE)
+
+
+def test_a_missing_data_set_is_downloaded_into_its_cache_folder(tmp_path, env):
+    source, _ = small_source(tmp_path / "served")
+    log = []
+    folder = data.locate(environ=env, opener=serving(tmp_path / "served", log), progress=False, source=source)
+    assert folder == data.cache_dir(env, source) and len(log) == 4
+    assert all(url.startswith("https://small/") for url in log)
+    assert len(data.load(folder, source=source).train_labels) == 6
+
+
+def test_real_fashion_mnist_loads_and_mnist_is_not_taken_for_it(fashion_dir, mnist_dir):
+    fashion = data.load(fashion_dir, source=data.FASHION_SOURCE)
+    assert fashion.name == "fashion-mnist" and fashion.title == "Fashion-MNIST"
+    assert fashion.train_images.shape == (60000, 28, 28) and fashion.test_images.shape == (10000, 28, 28)
+    assert np.bincount(fashion.train_labels).tolist() == [6000] * 10
+    assert np.bincount(fashion.test_labels).tolist() == [1000] * 10
+    with pytest.raises(data.DataError, match="is not the official train-images-idx3-ubyte.gz of Fashion-MNIST"):
+        data.verify(data.file_paths(mnist_dir), source=data.FASHION_SOURCE)

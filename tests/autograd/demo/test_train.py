@@ -141,8 +141,8 @@ def test_evaluation_is_deterministic_and_leaves_training_intact(mnist):
 
 @pytest.mark.parametrize(
     "bad",
-    [{"optimizer": "rmsprop"}, {"lr": -0.1}, {"lr": float("inf")}, {"lr": float("nan")}, {"lr_decay": float("inf")},
-     {"batch_size": 0}],
+    [{"optimizer": "lbfgs"}, {"lr": -0.1}, {"lr": float("inf")}, {"lr": float("nan")}, {"batch_size": 0},
+     {"weight_decay": -1.0}],
 )
 def test_bad_settings_are_refused(bad):
     with pytest.raises(ValueError):
@@ -159,4 +159,59 @@ def test_an_incomplete_checkpoint_is_refused_naming_the_file(mnist, tmp_path, en
     before = fingerprint(other)
     with pytest.raises(CheckpointMismatch, match=f"part.npz is an incomplete checkpoint.*{entry[len('extra/'):]}"):
         other.load(tmp_path / "part.npz")
+    assert_same(before, fingerprint(other))
+
+
+def recipe_trainer(seed=0, optimizer="adamw"):
+    """A tiny trainer with every piece of the recipe that has state: a schedule over updates, augmentation."""
+    from autograd.demo.augment import Augmenter
+    from autograd.demo.recipe import schedule_for
+
+    config = {"schedule": "onecycle", "epochs": 2, "lr_decay": 1.0, "warmup": 0.5, "optimizer": optimizer}
+    return Trainer(tiny_model(seed), optimizer, lr=3e-3, batch_size=50, seed=seed + 1, schedule=schedule_for(config),
+                   clip_norm=0.5, label_smoothing=0.1, augment=Augmenter(seed=seed + 2))
+
+
+def test_a_run_with_a_schedule_and_augmentation_resumes_bit_for_bit(mnist, tmp_path):
+    images, labels, test_images, test_labels = subset(mnist, 600, 200)
+    straight = recipe_trainer()
+    train(straight, images, labels, test_images, test_labels, epochs=2)
+    assert straight.graph.updates == 24
+
+    stopped = recipe_trainer()
+    train(stopped, images, labels, test_images, test_labels, epochs=1)
+    steps = []
+    with pytest.raises(Interrupted):
+        stopped.train_epoch(images, labels, should_stop=lambda: len(steps) == 5, on_step=lambda n, s: steps.append(n))
+    stopped.save(tmp_path / "mid.npz")
+    resumed = recipe_trainer(seed=3)
+    resumed.load(tmp_path / "mid.npz")
+    assert resumed.graph.updates == 17
+    train(resumed, images, labels, test_images, test_labels, epochs=1)
+
+    assert_same(fingerprint(straight), fingerprint(resumed))
+    assert resumed.history.train_loss == straight.history.train_loss
+    unaugmented = recipe_trainer()
+    unaugmented.augment = None
+    train(unaugmented, images, labels, test_images, test_labels, epochs=1)
+    assert unaugmented.history.train_loss[0] != straight.history.train_loss[0]  # the augmenter did change the batches
+
+
+def test_the_schedule_sets_the_rule_of_every_update(mnist):
+    images, labels, _, _ = subset(mnist, 600, 200)
+    trainer = recipe_trainer()
+    seen = []
+    graph = trainer.graph
+    trainer.train_epoch(images, labels, on_step=lambda n, s: seen.append(graph.rule.at(graph.updates - 1)))
+    # One cycle over 24 updates, rising for 6 (half an epoch of warm-up): the lr peaks at update 5.
+    assert max(range(12), key=lambda t: seen[t].lr) == 5 and seen[5].lr == pytest.approx(3e-3)
+    assert seen[0].lr == pytest.approx(3e-3 / 25)
+
+
+def test_a_checkpoint_of_another_optimizer_is_refused(mnist, tmp_path):
+    recipe_trainer(optimizer="adamw").save(tmp_path / "adamw.npz")
+    other = recipe_trainer(optimizer="sgd")
+    before = fingerprint(other)
+    with pytest.raises(CheckpointMismatch, match="adamw.npz was trained with adamw, not sgd"):
+        other.load(tmp_path / "adamw.npz")
     assert_same(before, fingerprint(other))
