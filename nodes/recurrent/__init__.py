@@ -21,9 +21,10 @@ from .gru import GRU, FusedGRUCell, GRUCell
 from .lstm import LSTM, FusedLSTMCell, LSTMCell
 from .rnn import RNN, FusedRNNCell, RNNCell
 from .sequence import Recurrent
-from .state import LengthMask, ZeroState, length_mask, zero_state
+from .state import LengthMask, Transposed, ZeroState, length_mask, transposed, zero_state
 
 __all__ = [
     "GRU", "LSTM", "RNN", "Cell", "FusedCell", "FusedGRUCell", "FusedLSTMCell", "FusedRNNCell", "GRUCell",
-    "LSTMCell", "LengthMask", "RNNCell", "Recurrent", "ZeroState", "length_mask", "zero_state",
+    "LSTMCell", "LengthMask", "RNNCell", "Recurrent", "Transposed", "ZeroState", "length_mask", "transposed",
+    "zero_state",
 ]

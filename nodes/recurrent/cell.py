@@ -21,7 +21,7 @@ from nodes.math.arithmetic import add
 from nodes.math.select import where
 
 from .init import cell_parameters
-from .state import zero_state
+from .state import transposed, zero_state
 
 
 class Cell(Block):
@@ -68,10 +68,19 @@ class Cell(Block):
         return parts if len(parts) > 1 else parts[0]
 
     # -- what a sequence wires ----------------------------------------------------------
-    def prepare(self, suffix=""):
-        """The nodes every wired step shares, wired once in the current scope; None for a fused cell."""
+    def prepare(self, suffix="", steps=1):
+        """What every step of a sequence of `steps` shares, wired once in the current scope.
+
+        Wired: the transposed weights (views) and the summed biases. Fused:
+        contiguous transposed copies of the weights for a sequence of
+        several steps (a copy costs about what it saves in one step); None
+        for one step.
+        """
         if self.fused:
-            return None
+            if steps == 1:
+                return None
+            return (transposed(self.weight_ih, name=f"weight_ih{suffix}_t"),
+                    transposed(self.weight_hh, name=f"weight_hh{suffix}_t"))
         bias = add(self.bias_ih, self.bias_hh, name=f"bias{suffix}") if self.bias else None
         return (*self.transposed(suffix), bias)
 
@@ -84,8 +93,8 @@ class Cell(Block):
         """The new state after one step from x; with `mask`, a padded step keeps `state`."""
         if self.fused:
             biases = (self.bias_ih, self.bias_hh) if self.bias else (None, None)
-            return self.fused_class(x, state, self.weight_ih, self.weight_hh, *biases, mask=mask, name="cell",
-                                    **self.fused_options())
+            return self.fused_class(x, state, self.weight_ih, self.weight_hh, *biases, mask=mask,
+                                    transposed=prepared, name="cell", **self.fused_options())
         new = self.wired_step(x, state, prepared)
         if mask is None:
             return new

@@ -1,20 +1,42 @@
-"""Gate activations written into the array they read, for the fused cells' forward passes."""
+"""Gate activations of the fused cells, written into the array they read.
+
+The gates of one step are computed in one pass over all their columns:
+sigmoid(z) = (1 + tanh(z / 2)) / 2, so with a per-column scale (1/2 on
+sigmoid columns, 1 on tanh columns) and shift (1/2, 0),
+
+    act(z) = scale * tanh(scale * z) + shift
+
+is the sigmoid or the tanh of each column. numpy's tanh is vectorised and
+needs no temporaries, which makes this about twice as fast as computing
+1 / (1 + exp(-z)) on the sigmoid columns; it differs from it by float
+rounding only (and saturates to exactly 0 and 1, without overflow).
+"""
+
+import functools
 
 import numpy as np
 
 
-def sigmoid_in_place(z):
-    """z <- 1 / (1 + exp(-z)), in place (z may be a strided view); returns z.
+@functools.lru_cache(maxsize=32)
+def gate_vectors(kinds, hidden, dtype):
+    """(scale, shift), read-only, for gate blocks of `hidden` columns; `kinds` a string such as 'ssts'.
 
-    exp(-z) overflows to inf only where the sigmoid is below the smallest
-    float, and 1 / (1 + inf) = 0 is then the right value: the overflow is
-    expected and silenced (as in nodes.activation.sigmoid).
+    's' marks a sigmoid block, 't' a tanh block.
     """
-    np.negative(z, out=z)
-    with np.errstate(over="ignore"):
-        np.exp(z, out=z)
-    z += 1
-    return np.reciprocal(z, out=z)
+    scale = np.repeat([0.5 if k == "s" else 1.0 for k in kinds], hidden).astype(dtype)
+    shift = np.repeat([0.5 if k == "s" else 0.0 for k in kinds], hidden).astype(dtype)
+    scale.flags.writeable = shift.flags.writeable = False
+    return scale, shift
+
+
+def activate_in_place(z, kinds, hidden):
+    """z <- sigmoid or tanh of each block of `hidden` columns as `kinds` says (see the module docstring)."""
+    scale, shift = gate_vectors(kinds, hidden, z.dtype)
+    z *= scale
+    np.tanh(z, out=z)
+    z *= scale
+    z += shift
+    return z
 
 
 def sigmoid_slope(s):

@@ -11,7 +11,7 @@ from nodes.math.arithmetic import add, mul, sub
 
 from .cell import Cell
 from .fused import FusedCell
-from .gates import sigmoid_in_place, sigmoid_slope, tanh_slope
+from .gates import activate_in_place, sigmoid_slope, tanh_slope
 from .sequence import Recurrent
 
 
@@ -31,14 +31,14 @@ class FusedGRUCell(FusedCell, Node):
     op = "gru_cell"
     gates = 3
 
-    def cell_forward(self, x, state, h, w_ih, w_hh, b_ih, b_hh):
-        n = w_hh.shape[1]
-        a = x @ w_ih.T
-        b = h @ w_hh.T
+    def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
+        n = w_hh_t.shape[0]
+        a = x @ w_ih_t
+        b = h @ w_hh_t
         if b_ih is not None:
             a += b_ih
             b += b_hh
-        rz = sigmoid_in_place(a[:, : 2 * n] + b[:, : 2 * n])
+        rz = activate_in_place(a[:, : 2 * n] + b[:, : 2 * n], "ss", n)
         r, z = rz[:, :n], rz[:, n:]
         b_n = b[:, 2 * n :]
         cand = r * b_n
@@ -84,10 +84,10 @@ class GRUCell(Cell):
     gates = 3
     fused_class = FusedGRUCell
 
-    def prepare(self, suffix=""):
-        """The transposed weights, once per sequence; the biases stay apart (b_hn is multiplied by r)."""
+    def prepare(self, suffix="", steps=1):
+        """Wired: the transposed weights, once per sequence, the biases apart (b_hn is multiplied by r)."""
         if self.fused:
-            return None
+            return super().prepare(suffix, steps)
         return (*self.transposed(suffix), self.bias_ih, self.bias_hh)
 
     def wired_step(self, x, h, prepared):

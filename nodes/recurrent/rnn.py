@@ -24,17 +24,16 @@ class FusedRNNCell(FusedCell, Node):
 
     op = "rnn_cell"
 
-    def __init__(self, x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None, mask=None, nonlinearity="tanh",
-                 name=None):
+    def __init__(self, x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None, mask=None, transposed=None,
+                 nonlinearity="tanh", name=None):
         self.nonlinearity = check_nonlinearity(nonlinearity)
-        super().__init__(x, state, weight_ih, weight_hh, bias_ih, bias_hh, mask=mask, name=name)
+        super().__init__(x, state, weight_ih, weight_hh, bias_ih, bias_hh, mask=mask, transposed=transposed, name=name)
 
-    def cell_forward(self, x, state, h, w_ih, w_hh, b_ih, b_hh):
-        z = x @ w_ih.T
-        z += h @ w_hh.T
+    def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
+        z = x @ w_ih_t
+        z += h @ w_hh_t
         if b_ih is not None:
-            z += b_ih
-            z += b_hh
+            z += b_ih + b_hh
         if self.nonlinearity == "tanh":
             np.tanh(z, out=z)
         else:

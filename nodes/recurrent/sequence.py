@@ -101,7 +101,7 @@ class Recurrent(Block):
 
     def _layer(self, k, cell, x, below, state, valid, steps, keep_outputs):
         """Layer k's steps, each one call of its cell: ([h_t] if kept, the final state)."""
-        prepared = cell.prepare(f"_l{k}")
+        prepared = cell.prepare(f"_l{k}", steps)
         outputs = []
         for t in range(steps):
             with cell.calling():

@@ -1,4 +1,4 @@
-"""The nodes around a recurrence that carry no gradient: the zero initial state and the mask from lengths."""
+"""The nodes around a recurrence that carry no gradient: the zero state, the mask from lengths, weight copies."""
 
 import numpy as np
 
@@ -58,6 +58,31 @@ class LengthMask(Node):
             raise ValueError(f"lengths must lie between 0 and the {self.steps} steps, got {lengths.min()} to "
                              f"{lengths.max()}")
         return np.arange(self.steps) < lengths[:, None]
+
+
+class Transposed(Node):
+    """f = x^T (a 2-D x) as a C-contiguous copy: a weight in the layout its consumers multiply by fastest.
+
+    Made once per sequence for the fused cells, which multiply by W^T at
+    every step. Backward: none (the node is not differentiable): its
+    consumers send their gradient to the weight itself, which they also take.
+    """
+
+    op = "transposed"
+    differentiable = False
+
+    def infer_shape(self, x):
+        if len(x) != 2:
+            raise ShapeError(f"a transposed copy is made of a matrix, got {static_shape(x)}")
+        return x[::-1]
+
+    def forward(self, x):
+        return np.ascontiguousarray(x.T)
+
+
+def transposed(x, name=None):
+    """x^T as a contiguous copy, without gradient (see Transposed)."""
+    return Transposed(x, name=name)
 
 
 def zero_state(like, width, name=None):
