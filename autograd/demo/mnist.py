@@ -6,6 +6,7 @@
     python -m autograd.demo.mnist --resume cnn.npz --epochs 2   # two more epochs
     python -m autograd.demo.mnist --resume cnn.npz --epochs 0   # only evaluate
     python -m autograd.demo.mnist --model vit --draw vit.svg --epochs 0   # only draw
+    python -m autograd.demo.mnist --model lstm            # each digit read row by row
 
 A checkpoint remembers the run's settings, including its planned number of
 epochs: `--resume FILE` alone trains the epochs that are left (and only
@@ -42,6 +43,8 @@ DEFAULTS = {
     "mlp": {"epochs": 8, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
     "cnn": {"epochs": 6, "batch_size": 64, "optimizer": "adam", "lr": 1e-3, "lr_decay": 0.7},
     "vit": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.9},
+    "lstm": {"epochs": 10, "batch_size": 64, "optimizer": "adam", "lr": 3e-3, "lr_decay": 0.8},
+    "gru": {"epochs": 10, "batch_size": 64, "optimizer": "adam", "lr": 3e-3, "lr_decay": 0.8},
 }
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
@@ -49,11 +52,8 @@ CONFIG_KEYS = (
     "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
 )
 #: File types of the pictures, by flag.
-PICTURE_TYPES = {
-    "draw": (".svg", ".png", ".pdf", ".dot", ".gv"),
-    "plot": (".png", ".svg", ".pdf"),
-    "predictions": (".png", ".svg", ".pdf"),
-}
+PICTURE_TYPES = {"draw": (".svg", ".png", ".pdf", ".dot", ".gv"), "plot": (".png", ".svg", ".pdf"),
+                 "predictions": (".png", ".svg", ".pdf")}
 #: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
 REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
 
@@ -118,7 +118,7 @@ def per_model(key):
 
 def make_parser():
     p = ArgumentParser(
-        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST.",
+        prog=PROG, description="Train an MLP, a CNN, a small vision transformer, an LSTM or a GRU on MNIST.",
         epilog="--resume FILE alone finishes the run saved in FILE (its planned epochs); with --epochs N it "
         "trains N more epochs, and with --epochs 0 it only evaluates. Ctrl-C saves (with --save) and prints "
         "the command that finishes the run.",
