@@ -15,7 +15,7 @@ import time
 
 from . import settings
 
-ROWS = ("mlp", "chain", "cnn", "vit")
+ROWS = ("mlp", "chain", "cnn", "vit", "lstm")
 
 
 def _format_row(row):

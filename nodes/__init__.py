@@ -10,4 +10,5 @@ from .linalg import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .math import *  # noqa: F403
 from .normalization import *  # noqa: F403
+from .recurrent import *  # noqa: F403
 from .regularization import *  # noqa: F403

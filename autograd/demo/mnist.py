@@ -6,6 +6,7 @@
     python -m autograd.demo.mnist --resume cnn.npz --epochs 2   # two more epochs
     python -m autograd.demo.mnist --resume cnn.npz --epochs 0   # only evaluate
     python -m autograd.demo.mnist --model vit --draw vit.svg --epochs 0   # only draw
+    python -m autograd.demo.mnist --model lstm            # each digit read row by row
 
 A checkpoint remembers the run's settings, including its planned number of
 epochs: `--resume FILE` alone trains the epochs that are left (and only
@@ -49,6 +50,10 @@ DEFAULTS = {
             "lr_decay": 0.7, "weight_decay": None, "label_smoothing": 0.1, "augment": True},
     "vit": {"epochs": 40, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
             "lr_decay": 0.9, "weight_decay": 0.05, "label_smoothing": 0.1, "augment": True},
+    "lstm": {"epochs": 10, "batch_size": 64, "optimizer": "adam", "lr": 3e-3, "schedule": "step",
+             "lr_decay": 0.8, "weight_decay": None, "label_smoothing": 0.0, "augment": False},
+    "gru": {"epochs": 10, "batch_size": 64, "optimizer": "adam", "lr": 3e-3, "schedule": "step",
+            "lr_decay": 0.8, "weight_decay": None, "label_smoothing": 0.0, "augment": False},
 }
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
@@ -87,7 +92,8 @@ def per_model(key):
 
 def make_parser():
     p = ArgumentParser(
-        prog=PROG, description="Train an MLP, a CNN or a small vision transformer on MNIST or Fashion-MNIST.",
+        prog=PROG, description="Train an MLP, a CNN, a small vision transformer, an LSTM or a GRU on MNIST or "
+        "Fashion-MNIST.",
         epilog="--resume FILE alone finishes the run saved in FILE (its planned epochs); with --epochs N it "
         "trains N more epochs, and with --epochs 0 it only evaluates. Ctrl-C saves (with --save) and prints "
         "the command that finishes the run.",

@@ -1,4 +1,4 @@
-"""The demo's three networks, each built from the public node API.
+"""The demo's networks, each built from the public node API.
 
 Every builder takes a numpy Generator (for the initial weights) and returns a
 `Model`: the `image` input, of shape (N, 28, 28) with pixels in [0, 1], and the
@@ -20,6 +20,8 @@ import numpy as np
 from autograd import Graph, Input, Node, scope
 from autograd.state import check_fits, group_state_dict, load_group_state_dict, root_blocks
 from nodes import (
+    GRU,
+    LSTM,
     BatchNorm,
     Conv2d,
     Linear,
@@ -178,12 +180,33 @@ def vit(rng, dim=64, depth=2, heads=4, mlp_hidden=128):
     return Model("vit", image, logits, f"vit 16 patches 7x7, dim {dim}, {depth} blocks of {heads} heads")
 
 
+def lstm(rng, hidden=128):
+    """An LSTM that reads each digit row by row:
+
+        28 steps of 28 pixels -> LSTM 128 (fused steps, forget-gate bias 1) -> the last step's h -> linear 10
+    """
+    return recurrent("lstm", LSTM(28, hidden, forget_bias=1.0, fused=True, name="lstm", rng=rng), hidden, rng)
+
+
+def gru(rng, hidden=128):
+    """A GRU that reads each digit row by row: 28 steps of 28 pixels -> GRU 128 (fused) -> the last h -> linear 10."""
+    return recurrent("gru", GRU(28, hidden, fused=True, name="gru", rng=rng), hidden, rng)
+
+
+def recurrent(name, block, hidden, rng):
+    """The image's rows as the steps of `block`, its last output read out by a linear layer."""
+    image = image_input()
+    last = block(image, last=True)
+    logits = Linear(hidden, CLASSES, name="classifier", init="xavier", rng=rng)(last)
+    return Model(name, image, logits, f"{name} {hidden} reading rows")
+
+
 def child_generator(rng):
     """A generator of its own for a dropout node, seeded from the model's, so a seed fixes every mask."""
     return np.random.default_rng(rng.integers(2**63))
 
 
-BUILDERS = {"mlp": mlp, "cnn": cnn, "vit": vit}
+BUILDERS = {"mlp": mlp, "cnn": cnn, "vit": vit, "lstm": lstm, "gru": gru}
 
 
 def build(name, seed=0, **options):

@@ -16,6 +16,7 @@ from .gradients import drawn_gradients
 from .items import Facts, box_item, node_item
 from .legend import legend_of
 from .placement import main_path, row, side_by_side, sides
+from .repeats import reaching_norms
 from .scene import Cluster, Scene
 from .scopes import Layout
 from .text import batch_sizes, count, format_shape, shape_of
@@ -28,6 +29,7 @@ class Options:
     grad_mode: str | None = None  # None, 'norm' or 'stats'
     depth: int | None = None
     expand: tuple = ()
+    unroll: bool = False  # draw every call of a block called several times
     edge_shapes: bool | None = None  # None: unless the edges show addends
     value_limit: int = 0  # 0: no values shown
     notes: dict = field(default_factory=dict)  # node -> list of lines
@@ -41,9 +43,10 @@ def build_scene(nodes, roots, options=None):
     """The Scene of `nodes` (in topological order) drawn for `roots` with `options`."""
     options = options or Options()
     gradients = drawn_gradients(nodes, options.grad_mode)
-    layout = Layout(nodes, options.depth, options.expand)
+    layout = Layout(nodes, options.depth, options.expand, options.unroll)
     stats = health.Stats()  # shared by every step, so each array is summarised once
     facts = node_facts(nodes, roots, gradients, options, stats)
+    facts.reaching = reaching_per_call(nodes, layout, gradients, stats)
     spine = main_path(nodes, roots, layout.item_of)
     beside = {} if options.value_limit else side_by_side(nodes, layout.item_of)  # teaching graphs read by rank
     ids = item_ids(layout)
@@ -75,6 +78,20 @@ def node_facts(nodes, roots, gradients, options, stats):
     )
 
 
+def reaching_per_call(nodes, layout, gradients, stats):
+    """{box key: the norm of the gradient reaching each call} for the boxes of repeated calls.
+
+    Only when the drawing shows the addends a backward pass kept (see `repeats.reaching_norms`).
+    """
+    if not layout.calls or not gradients.with_addends:
+        return {}
+    consumers = {}
+    for n in nodes:
+        for i in n.inputs:
+            consumers.setdefault(i, []).append(n)
+    return {key: reaching_norms(key, layout.members[key], consumers, gradients.current, stats) for key in layout.calls}
+
+
 def drawing_order(layout, path=()):
     """The items of cluster `path` and of the clusters inside it, in the order they are drawn."""
     order = list(layout.entries.get(path, ()))
@@ -101,7 +118,7 @@ def cluster_tree(path, layout, ids, facts, spine, beside, params):
             items.append(node_item(what, ids[item], facts, item in spine))
         else:
             items.append(box_item(what, layout.members[what], ids[item], facts, what in layout.partial,
-                                  item in spine))
+                                  item in spine, layout.calls.get(what, 0)))
     ranks = [tuple(ids[("node", n)] for n in row(consumer, leaves))
              for consumer, leaves in beside.get(path, {}).items()]
     clusters = [cluster_tree(child, layout, ids, facts, spine, beside, params)

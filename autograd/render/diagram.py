@@ -18,8 +18,8 @@ from .scopes import unknown_name_error
 _GRAD_MODES = {False: None, None: None, True: "norm", "norm": "norm", "stats": "stats"}
 
 
-def draw(target, *, grads=False, depth=None, expand=(), edge_shapes=None, values=False, notes=None, flow="forward",
-         title=None, rankdir="TB", thresholds=None, legend=True, graph_attr=None, path=None):
+def draw(target, *, grads=False, depth=None, expand=(), unroll=False, edge_shapes=None, values=False, notes=None,
+         flow="forward", title=None, rankdir="TB", thresholds=None, legend=True, graph_attr=None, path=None):
     """Draw `target` (a Graph, a node, or a list of root nodes) as a `graphviz.Digraph`.
 
     Each node shows its name, operation (once, when the name does not already
@@ -29,7 +29,11 @@ def draw(target, *, grads=False, depth=None, expand=(), edge_shapes=None, values
     clusters; `depth` folds clusters nested deeper than `depth` into one box
     each (with their parameter count and the worst health flag inside), so
     depth=0 draws every top-level block as a box; `expand` lists scopes
-    ('block1' or 'block1.attn') drawn in full anyway.
+    ('block1' or 'block1.attn') drawn in full anyway. A block called
+    several times (a recurrent cell at every time step) is one box for all
+    its calls, 'cell_l0 × 28'; naming it in `expand`, or `unroll=True` for
+    every such block, draws each call. With gradients and kept addends the
+    box shows the norm of the gradient reaching each call, step by step.
 
     grads: False, True/'norm' (the norm of dG/df per node) or 'stats' (its
         mean and std). After `graph.backward(keep_addends=True)` each edge
@@ -54,15 +58,15 @@ def draw(target, *, grads=False, depth=None, expand=(), edge_shapes=None, values
     A scope in `expand` or a name in `notes` that is not on the drawing is
     an error listing the valid names.
     """
-    scene = scene_of(target, grads=grads, depth=depth, expand=expand, edge_shapes=edge_shapes, values=values,
-                     notes=notes, flow=flow, title=title, thresholds=thresholds, legend=legend)
+    scene = scene_of(target, grads=grads, depth=depth, expand=expand, unroll=unroll, edge_shapes=edge_shapes,
+                     values=values, notes=notes, flow=flow, title=title, thresholds=thresholds, legend=legend)
     diagram = write_dot(scene, rankdir=rankdir, graph_attr=graph_attr)
     if path is not None:
         save(diagram, path)
     return diagram
 
 
-def scene_of(target, *, grads=False, depth=None, expand=(), edge_shapes=None, values=False, notes=None,
+def scene_of(target, *, grads=False, depth=None, expand=(), unroll=False, edge_shapes=None, values=False, notes=None,
              flow="forward", title=None, thresholds=None, legend=True):
     """The `scene.Scene` that `draw` writes for the same arguments: what is drawn, as plain data."""
     if flow not in ("forward", "backward"):
@@ -70,7 +74,8 @@ def scene_of(target, *, grads=False, depth=None, expand=(), edge_shapes=None, va
     if grads not in _GRAD_MODES:
         raise ValueError(f"grads must be False, True, 'norm' or 'stats', got {grads!r}")
     nodes, roots = _collect(target)
-    options = Options(grad_mode=_GRAD_MODES[grads], depth=depth, expand=expand, edge_shapes=edge_shapes,
+    options = Options(grad_mode=_GRAD_MODES[grads], depth=depth, expand=expand, unroll=bool(unroll),
+                      edge_shapes=edge_shapes,
                       value_limit=8 if values is True else int(values or 0), notes=_notes_by_node(notes, nodes),
                       flow=flow, thresholds=thresholds or Thresholds(), legend=legend, title=title)
     with np.errstate(all="ignore"):  # NaN and inf are drawn, not warned about

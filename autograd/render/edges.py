@@ -1,9 +1,14 @@
 """The drawn edges: which items they join, the addend each carries back, and what they say.
 
-The edges into or out of a folded block are merged, one per pair of items;
-their addends are taken together. An edge's strength places its norm
-between the weakest and the strongest on the drawing, on a log scale, so
-one colour ramp serves a graph whose gradients span many decades.
+The edges into or out of a folded block are merged, one per pair of items.
+The addends a node receives along one merged edge are summed: that sum is
+what the block sends back to the node (a weight used at every step of a
+recurrent cell folded into one box receives the sum over the steps). The
+addends a folded block receives from another are taken together (the square
+root of the sum of their squared norms), since they go to different nodes.
+An edge's strength places its norm between the weakest and the strongest
+on the drawing, on a log scale, so one colour ramp serves a graph whose
+gradients span many decades.
 
 Every edge that carries an addend says its norm, a parameter's edge too, and
 every label takes its room in the layout: dot lays a label out as a node of
@@ -21,21 +26,31 @@ from .text import number, small_array
 
 
 class Merged:
-    """The edges of one pair of drawn items while they are collected: the tensor and the addends."""
+    """The edges of one pair of drawn items while they are collected: the tensor and the addends.
 
-    __slots__ = ("source", "squares", "sent", "single", "finite", "nan", "carries")
+    With `summed` (the tail is one node) the addends are summed into
+    `single`, and `finish` summarises the sum; otherwise their norms are
+    taken together as they come.
+    """
 
-    def __init__(self, source):
+    __slots__ = ("source", "squares", "sent", "single", "finite", "nan", "summed", "carries")
+
+    def __init__(self, source, summed=False):
         self.source = source  # the node making the tensor (the first one, for a block's merged edges)
         self.carries = []  # (consumer name, input index) of every graph edge drawn as this one
         self.squares = 0.0
         self.sent = False
-        self.single = None  # the addend itself while there is exactly one
+        self.single = None  # the addend itself while there is exactly one; with `summed`, their sum
         self.finite = True
         self.nan = False
+        self.summed = summed
 
     def add(self, addend, summary):
-        """Take in one more addend sent back along the edge (`summary` its `health.Summary`)."""
+        """Take in one more addend sent back along the edge (`summary` its `health.Summary`, unless summed)."""
+        if self.summed:
+            self.single = addend if self.single is None else self.single + addend
+            self.sent = True
+            return
         if not summary.finite:
             self.finite = False
             self.nan = self.nan or math.isnan(summary.norm)
@@ -43,6 +58,15 @@ class Merged:
             self.squares += summary.norm * summary.norm
         self.single = addend if not self.sent else None
         self.sent = True
+
+    def finish(self, stats):
+        """Summarise the sum of a summed edge's addends (once they are all in)."""
+        if self.summed and self.single is not None:
+            summary = stats.of(self.single)
+            if summary.finite:
+                self.squares = summary.norm * summary.norm
+            else:
+                self.finite, self.nan = False, math.isnan(summary.norm)
 
     @property
     def norm(self):
@@ -72,12 +96,14 @@ def merged_edges(nodes, item_of, gradients, stats):
             key = (src, dst, index if src[0] == dst[0] == "node" else None)
             edge = edges.get(key)
             if edge is None:
-                edge = edges[key] = Merged(inp)
+                edge = edges[key] = Merged(inp, summed=src[0] == "node" and dst[0] == "box")
             edge.carries.append((consumer.name, index))
             if sends:
                 addend = health.received_addend(consumer, index)
                 if addend is not None:
-                    edge.add(addend, stats.of(addend))
+                    edge.add(addend, None if edge.summed else stats.of(addend))
+    for edge in edges.values():
+        edge.finish(stats)
     return edges
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..parameter import Parameter
 from . import health
+from .repeats import calls_by_index, sparkline
 from .scene import Item
 from .style import FLAG_ORDER, kind_of
 from .text import count, number, small_array
@@ -30,6 +31,7 @@ class Facts:
     value_limit: int = 0  # arrays with at most this many entries show their numbers
     notes: dict | None = None  # node -> the caller's lines
     stats: health.Stats | None = None
+    reaching: dict | None = None  # box key of repeated calls -> the gradient norm reaching each call
 
 
 def node_item(node, item_id, facts, on_spine=False):
@@ -41,24 +43,35 @@ def node_item(node, item_id, facts, on_spine=False):
                 f"{node.name} ({node.op})", on_spine)
 
 
-def box_item(key, members, item_id, facts, partial=False, on_spine=False):
+def box_item(key, members, item_id, facts, partial=False, on_spine=False, calls=0):
     """The Item drawing the nodes `members` of scope `key` folded into one box.
 
     `partial`: a scope nested inside it is drawn open, so the box stands
-    for the rest of it. The box counts its nodes and parameters, the norm
-    of its parameters' gradients taken together, and the worst problem of
-    each kind inside it.
+    for the rest of it. `calls`: the box stands for that many calls of one
+    block (titled 'cell × 28'). The box counts its nodes and parameters, the
+    norm of its parameters' gradients taken together, the gradient reaching
+    each call (when known, see `repeats`), and the worst problem of each
+    kind inside it.
     """
     params = [n for n in members if isinstance(n, Parameter)]
-    lines = (f"{len(members)} nodes → {facts.shapes[members[-1]]}",)
+    if calls:
+        sizes = {len(call) for call in calls_by_index(key, members).values()}
+        each = f"{sizes.pop()} nodes each" if len(sizes) == 1 else f"{len(members)} nodes"
+        lines = (f"{calls} calls, {each} → {facts.shapes[members[-1]]}",)
+    else:
+        lines = (f"{len(members)} nodes → {facts.shapes[members[-1]]}",)
     if params:
         lines += (f"{count(sum(p.size for p in params))} params",)
     graded = [facts.stats.of(facts.grads[p]).norm for p in params if p in facts.grads]
     grads = (f"|dG/dθ| {number(math.sqrt(sum(x * x for x in graded)))}",) if graded else ()
+    reaching = (facts.reaching or {}).get(key, ())
+    if reaching:
+        grads += (f"|dG| reaching calls 1…{len(reaching)}: {number(reaching[0])} … {number(reaching[-1])}",
+                  sparkline(reaching))
     name = ".".join(key)
-    return Item(item_id, name, "block", f"rest of {key[-1]}" if partial else key[-1], None, lines, grads, (),
-                box_flags(key, members, params, facts.flags), f"{name} (block)", on_spine,
-                tuple(n.name for n in members))
+    title = f"{key[-1]} × {calls}" if calls else f"rest of {key[-1]}" if partial else key[-1]
+    return Item(item_id, name, "block", title, None, lines, grads, (), box_flags(key, members, params, facts.flags),
+                f"{name} (block)", on_spine, tuple(n.name for n in members), calls, reaching)
 
 
 def box_flags(key, members, params, flags):

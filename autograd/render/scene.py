@@ -7,9 +7,10 @@ the graph's own node names (a folded block is named by its scope path
 joined with '.'). The writer decides how each thing looks from its `kind`,
 its health `flags` and, for an edge, its addend.
 
-Scope names are opaque strings here: a block called twice ('fc#1', 'fc#2')
-is two clusters or two boxes like any others, and folding repeated calls
-into one box would be one more kind of item, not a new structure.
+A block called several times ('cell', 'cell#1', ... 'cell#27') is drawn
+as one 'block' item for all its calls (`calls` says how many, and
+`reaching` the gradient norm reaching each call), or, unrolled, as one
+cluster per call like any other scope.
 """
 
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ class Item:
     tooltip: str = ""
     on_spine: bool = False  # on the main data path (drawn as one straight column)
     members: tuple = ()  # a block's nodes, by name, in graph order (empty for a node)
+    calls: int = 0  # a block of repeated calls: how many calls it stands for (0: not one)
+    reaching: tuple = ()  # ...and the norm of the gradient reaching each call, in call order (when known)
 
 
 @dataclass(slots=True)

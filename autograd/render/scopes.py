@@ -10,10 +10,16 @@ the top-level clusters and folds what is inside them. Scopes listed in
 block of a deep model can be shown in full beside its folded neighbours.
 A scope in `expand` that no drawn node was made in is an error naming the
 scopes there are, so a typo does not go unnoticed.
+
+A block called several times (a recurrent cell at every time step) is
+folded by default into one box for all its calls, whatever the depth
+(see `repeats`); expanding it, or `unroll=True`, draws every call.
 """
 
 import difflib
 from collections import defaultdict
+
+from .repeats import Repeats, covers
 
 
 class UnknownName(KeyError, ValueError):
@@ -43,9 +49,10 @@ class Layout:
     Items are ('node', node) or ('box', scope_key). `entries[path]` lists the
     items drawn directly in the cluster `path` (() is the top level) and
     `children[path]` the clusters nested in it, both in first-seen order.
+    `calls[key]` is the number of calls a box of repeated calls stands for.
     """
 
-    def __init__(self, nodes, depth=None, expand=()):
+    def __init__(self, nodes, depth=None, expand=(), unroll=False):
         if depth is not None and depth < 0:
             raise ValueError(f"depth must be None or >= 0, got {depth}")
         if isinstance(expand, str):
@@ -61,12 +68,13 @@ class Layout:
         self.members = defaultdict(list)
         self.entries = defaultdict(list)
         self.children = defaultdict(list)
+        self.calls = {}
+        scopes = [tuple(getattr(n, "scope", ()) or ()) for n in nodes]
+        repeats = Repeats(scopes, expand, unroll)
         seen_paths = {()}
-        for node in nodes:
-            scope = tuple(getattr(node, "scope", ()) or ())
-            opened = any(scope[: len(e)] == e for e in expand)
-            if depth is not None and len(scope) > depth and not opened:
-                key = scope[: depth + 1]
+        for node, scope in zip(nodes, scopes):
+            key = self._box_key(scope, depth, expand, repeats)
+            if key is not None:
                 self.box_of[node] = key
                 if key not in self.members:
                     self.entries[key[:-1]].append(("box", key))
@@ -81,6 +89,17 @@ class Layout:
         for key in self.partial:
             self.entries[key[:-1]].remove(("box", key))
             self.entries[key].insert(0, ("box", key))
+
+    def _box_key(self, scope, depth, expand, repeats):
+        """The box a node of `scope` is folded into (the outermost fold wins), or None when it is drawn."""
+        cut = None
+        if depth is not None and len(scope) > depth and not any(covers(e, scope) for e in expand):
+            cut = depth + 1
+        fold = repeats.fold(scope)
+        if fold is not None and (cut is None or fold[0] < cut):
+            self.calls[fold[1]] = repeats.counts[(fold[1][:-1], fold[1][-1])]
+            return fold[1]
+        return scope[:cut] if cut is not None else None
 
     def _register(self, path, seen):
         for k in range(1, len(path) + 1):

@@ -20,6 +20,7 @@ NOTEBOOKS = [
     "02_custom_node.ipynb",
     "03_train_mnist.ipynb",
     "04_attention_anatomy.ipynb",
+    "05_recurrent.ipynb",
 ]
 CELL_TIMEOUT = 600  # seconds per cell: a guard against hangs, far above the real times
 
