@@ -9,6 +9,7 @@ what the module's forward does in eval mode. Nothing here uses nodegrad.
 import math
 
 import numpy as np
+from scipy import special
 
 
 def linear(state, x, prefix=""):
@@ -81,18 +82,18 @@ def multihead_attention(state, x, heads, prefix=""):
     return linear(state, o, prefix + "out_proj.")
 
 
-def gelu_tanh(x):
-    """F.gelu(x, approximate="tanh") = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
-    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+def gelu(x):
+    """F.gelu(x), the exact form: x Phi(x) = 0.5 x (1 + erf(x / sqrt(2)))."""
+    return 0.5 * x * (1 + special.erf(x / math.sqrt(2)))
 
 
 def encoder_layer_norm_first(state, x, heads, prefix=""):
-    """nn.TransformerEncoderLayer(norm_first=True, dropout=0, tanh GELU, batch_first=True).
+    """nn.TransformerEncoderLayer(norm_first=True, dropout=0, activation="gelu" (exact), batch_first=True).
 
     x = x + self_attn(norm1(x));  x = x + linear2(gelu(linear1(norm2(x)))).
     """
     x = x + multihead_attention(state, layer_norm(state, x, prefix=prefix + "norm1."), heads, prefix + "self_attn.")
-    hidden = gelu_tanh(linear(state, layer_norm(state, x, prefix=prefix + "norm2."), prefix + "linear1."))
+    hidden = gelu(linear(state, layer_norm(state, x, prefix=prefix + "norm2."), prefix + "linear1."))
     return x + linear(state, hidden, prefix + "linear2.")
 
 

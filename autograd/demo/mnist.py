@@ -62,12 +62,8 @@ CONFIG_KEYS = (
     "dataset", "schedule", "warmup", "clip_norm", "weight_decay", "label_smoothing", "augment",
 )
 #: File types of the pictures, by flag.
-PICTURE_TYPES = {
-    "draw": (".svg", ".png", ".pdf", ".dot", ".gv"),
-    "plot": (".png", ".svg", ".pdf"),
-    "predictions": (".png", ".svg", ".pdf"),
-    "trace_backward": (".html", ".htm"),
-}
+PICTURE_TYPES = {"draw": (".svg", ".png", ".pdf", ".dot", ".gv"), "plot": (".png", ".svg", ".pdf"),
+                 "predictions": (".png", ".svg", ".pdf"), "trace_backward": (".html", ".htm")}
 #: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
 REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
 
