@@ -35,26 +35,11 @@ from . import models, recipe
 from .arguments import non_negative_int, positive, widths
 from .augment import Augmenter
 from .metrics import confusion_matrix, format_confusion
-from .recipe import OPTIMIZERS
+from .recipe import DEFAULTS, OPTIMIZERS
 from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
 
 PROG = "nodegrad-mnist"
 
-#: Per-model defaults, measured to reach the documented accuracies (README).
-#: Each: AdamW on a one-cycle schedule (peak lr 3e-3), label smoothing 0.1, batch 128; `lr_decay` is
-#: the factor of --schedule step, for runs that ask for it.
-DEFAULTS = {
-    "mlp": {"epochs": 20, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
-            "lr_decay": 0.7, "weight_decay": None, "label_smoothing": 0.1, "augment": True},
-    "cnn": {"epochs": 14, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
-            "lr_decay": 0.7, "weight_decay": None, "label_smoothing": 0.1, "augment": True},
-    "vit": {"epochs": 40, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
-            "lr_decay": 0.9, "weight_decay": 0.05, "label_smoothing": 0.1, "augment": True},
-    "lstm": {"epochs": 10, "batch_size": 64, "optimizer": "adam", "lr": 3e-3, "schedule": "step",
-             "lr_decay": 0.8, "weight_decay": None, "label_smoothing": 0.0, "augment": False},
-    "gru": {"epochs": 10, "batch_size": 64, "optimizer": "adam", "lr": 3e-3, "schedule": "step",
-            "lr_decay": 0.8, "weight_decay": None, "label_smoothing": 0.0, "augment": False},
-}
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
 CONFIG_KEYS = (

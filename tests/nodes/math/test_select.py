@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input
-from tests.gradcases import GradCase, randn, run
-from tests.nodes.math.helpers import assert_keeps_float32, evaluate
+from tests.nodes.gradcases import GradCase, randn
+from tests.nodes.helpers import evaluate
 
 ROWS = np.array([[True], [False], [True]])
 CHECKER = np.random.default_rng(5).random((3, 4)) > 0.5
@@ -15,16 +15,6 @@ CASES = [
     GradCase("where-broadcast-b", nd.where, (CHECKER, randn(3, 4), randn(4, seed=1))),
     GradCase("where-fixed-mask", lambda a, b: nd.where(ROWS, a, b), (randn(3, 4), randn(3, 4, seed=1))),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_keeps_float32(case):
-    assert_keeps_float32(case)
 
 
 def test_values_match_numpy_where():

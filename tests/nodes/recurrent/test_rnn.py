@@ -5,7 +5,7 @@ import pytest
 
 import nodes as nd
 from autograd import default_dtype
-from tests.gradcases import GradCase, randn, run
+from tests.nodes.gradcases import GradCase, randn
 
 from .helpers import flat, random_weights, run_block, set_weights
 
@@ -40,11 +40,6 @@ CASES = [
                (randn(2, 7, F, seed=5), np.array([4, 6]))) for fused, kind in KINDS),
     *(GradCase(f"rnn-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),)) for fused, kind in KINDS),
 ]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_gradcheck(case):
-    run(case)
 
 
 @pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])

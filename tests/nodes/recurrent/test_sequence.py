@@ -7,7 +7,7 @@ import pytest
 
 import nodes as nd
 from autograd import SGD, Graph, Input, ShapeError, default_dtype
-from tests.gradcases import randn
+from tests.nodes.gradcases import randn
 
 from .helpers import flat, run_block
 from .reference import lstm_backward, lstm_forward
