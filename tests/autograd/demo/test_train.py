@@ -6,7 +6,7 @@ import pytest
 from autograd import scope
 from autograd.checkpoint import read_npz
 from autograd.demo import models
-from autograd.demo.mnist import DEFAULTS, build_trainer
+from autograd.demo.mnist import build_trainer, make_parser, resolve_config
 from autograd.demo.models import Model, image_input
 from autograd.demo.train import CheckpointMismatch, Interrupted, Trainer
 from nodes import BatchNorm, Linear, dropout, flatten, relu
@@ -44,7 +44,7 @@ def test_cnn_and_vit_learn_in_a_few_hundred_steps(mnist, name, steps, loss_ratio
 def test_the_lstm_reading_rows_passes_85_percent_after_one_epoch_on_10000_samples(mnist):
     # The README's quick look: `--model lstm --limit 10000 --epochs 1`, with the documented defaults.
     images, labels, test_images, test_labels = subset(mnist, 10000, 10000)
-    trainer = build_trainer({"model": "lstm", "hidden": None, "seed": 0, **DEFAULTS["lstm"]})
+    trainer = build_trainer(resolve_config(make_parser().parse_args(["--model", "lstm"])))
     assert trainer.batch_size == 64 and trainer.model.logits.shape == (None, 10)
     trainer.train_epoch(images, labels)
     assert trainer.accuracy(test_images, test_labels) > 0.85  # measured: 87.3%
