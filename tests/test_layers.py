@@ -8,6 +8,8 @@ included), so a forbidden import fails here even where no test runs it:
   renderer lazily, for `autograd.draw`);
 - `nodes/` imports the core and itself, never the renderer or the demo;
 - `autograd/render/` never imports the demo;
+- `autograd/evolve/` (training without gradients) imports the core, numpy
+  and the standard library only;
 - no module imports another in a circle.
 
 And, run for real in a fresh interpreter: `import autograd` loads neither
@@ -89,6 +91,14 @@ def test_the_renderer_does_not_import_the_demo():
     bad = [name for name, imports in _graph().items()
            if name.startswith("autograd.render") and any(i.startswith("autograd.demo") for i in imports)]
     assert not bad
+
+
+def test_the_evolution_trainers_stand_on_the_core_and_numpy_only():
+    allowed = set(sys.stdlib_module_names) | {"numpy"}
+    evolve = {name: imports for name, imports in _graph().items() if name.startswith("autograd.evolve")}
+    bad = {name: sorted(i for i in imports if not (_is_core(i) or i.startswith("autograd.evolve") or i in allowed))
+           for name, imports in evolve.items()}
+    assert len(evolve) > 5 and not {k: v for k, v in bad.items() if v}, bad
 
 
 def test_no_module_imports_another_in_a_circle():

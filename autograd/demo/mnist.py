@@ -7,6 +7,7 @@
     python -m autograd.demo.mnist --resume cnn.npz --epochs 0   # only evaluate
     python -m autograd.demo.mnist --model vit --draw vit.svg --epochs 0   # only draw
     python -m autograd.demo.mnist --model lstm            # each digit read row by row
+    python -m autograd.demo.mnist --model logistic --trainer es   # without gradients (demo/evolution.py)
 
 A checkpoint remembers the run's settings, including its planned number of
 epochs: `--resume FILE` alone trains the epochs that are left (and only
@@ -18,12 +19,9 @@ run-time problem (data, checkpoint, file), 2 for bad arguments, 130 when
 interrupted.
 """
 
-import argparse
 import json
 import os
-import shlex
 import sys
-import time
 
 import numpy as np
 
@@ -31,14 +29,13 @@ from autograd.errors import CheckpointError
 from autograd.files import atomic_write
 
 from . import data as mnist_data
-from . import models, recipe
+from . import evolution, generations, models, recipe
 from .arguments import non_negative_int, positive, widths
 from .augment import Augmenter
+from .cli import PROG, ArgumentParser, UsageError, check_output_paths, load_data, plural, resume_command
 from .metrics import confusion_matrix, format_confusion
 from .recipe import DEFAULTS, OPTIMIZERS
 from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
-
-PROG = "nodegrad-mnist"
 
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
@@ -46,35 +43,15 @@ CONFIG_KEYS = (
     "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
     "dataset", "schedule", "warmup", "clip_norm", "weight_decay", "label_smoothing", "augment",
 )
-#: File types of the pictures, by flag.
-PICTURE_TYPES = {"draw": (".svg", ".png", ".pdf", ".dot", ".gv"), "plot": (".png", ".svg", ".pdf"),
-                 "predictions": (".png", ".svg", ".pdf"), "trace_backward": (".html", ".htm")}
-#: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
-REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
-
-
-def plural(count, word):
-    """'1 epoch', '2 epochs'."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-class UsageError(Exception):
-    """A bad argument: reported as one line, exit status 2."""
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
 def per_model(key):
     return "default: " + ", ".join(f"{model} {settings[key]}" for model, settings in DEFAULTS.items())
 
 
 def make_parser():
     p = ArgumentParser(
-        prog=PROG, description="Train an MLP, a CNN, a small vision transformer, an LSTM or a GRU on MNIST or "
-        "Fashion-MNIST.",
+        prog=PROG, description="Train a softmax regression, an MLP, a CNN, a small vision transformer, an LSTM or "
+        "a GRU on MNIST or Fashion-MNIST, by backprop or without gradients (a genetic algorithm or an evolution "
+        "strategy).",
         epilog="--resume FILE alone finishes the run saved in FILE (its planned epochs); with --epochs N it "
         "trains N more epochs, and with --epochs 0 it only evaluates. Ctrl-C saves (with --save) and prints "
         "the command that finishes the run.",
@@ -111,27 +88,8 @@ def make_parser():
         help="write a page (.html) that steps through one training step's backward pass (of a copy of the "
         "model, on the first batch); with --epochs 0 it only traces")
     add("--no-progress", action="store_true", help="no progress bars (summary lines only)")
+    evolution.add_arguments(p)
     return p
-
-
-def check_output_paths(args):
-    """Refuse, before any work is done, an output file that could not be written at the end."""
-    for flag in ("save", "draw", "plot", "predictions", "metrics_json", "trace_backward"):
-        path = getattr(args, flag)
-        if not path:
-            continue
-        option = "--" + flag.replace("_", "-")
-        if os.path.isdir(path):
-            raise UsageError(f"{option} {path} is a folder, not a file name")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise UsageError(f"the folder of {option} {path} does not exist")
-        if flag == "save" and path.lower().endswith(".safetensors"):
-            raise UsageError(f"--save {path}: a checkpoint is an .npz file (a .safetensors file holds weights only)")
-        types = PICTURE_TYPES.get(flag)
-        extension = os.path.splitext(path)[1]
-        if types and extension.lower() not in types:
-            what = f"a {extension} file" if extension else "a file without an extension"
-            raise UsageError(f"{option} {path}: cannot write {what}; use {', '.join(types[:-1])} or {types[-1]}")
 
 
 def check_resume(args, saved):
@@ -236,18 +194,8 @@ def trace_step(args, config, dataset):
     print(f"traced one training step of the {copy.model.name} ({len(trace.steps)} steps) to {args.trace_backward}")
 
 
-def load_data(args, config):
-    start = time.perf_counter()
-    dataset = mnist_data.load_dataset(config["dataset"], args.data, progress=not args.no_progress)
-    dataset = dataset.limited(train=config["limit"], test=config["test_limit"])
-    print(
-        f"{dataset.title} from {dataset.folder}: {len(dataset.train_images):,} training and "
-        f"{len(dataset.test_images):,} test images ({time.perf_counter() - start:.1f} s)"
-    )
-    return dataset
-
-
 def run(args):
+    """A backprop run (the gradient-free trainers run in `generations.run`); returns the exit status."""
     config = resolve_config(args)
     trainer = build_trainer(config)
     epochs = config["epochs"]
@@ -297,18 +245,6 @@ def run(args):
     if args.save:
         print(f"checkpoint: {args.save}")
     return 0
-
-
-def resume_command(args):
-    """The command that finishes an interrupted run: the checkpoint holds the settings, the rest is repeated."""
-    words = ["python", "-m", "autograd.demo.mnist", "--resume", args.save, "--save", args.save]
-    for flag in REPEATED_FLAGS:
-        value = getattr(args, flag)
-        if value:
-            words += ["--" + flag.replace("_", "-"), value]
-    if args.no_progress:
-        words.append("--no-progress")
-    return shlex.join(str(w) for w in words)
 
 
 def interrupted(args, trainer):
@@ -367,7 +303,7 @@ def main(argv=None):
     """The console script `nodegrad-mnist`; returns the exit status."""
     try:
         args = make_parser().parse_args(argv)
-        return run(args)
+        return generations.run(args) if evolution.chosen(args) else run(args)
     except UsageError as e:
         print(f"{PROG}: error: {e} (see --help)", file=sys.stderr)
         return 2

@@ -75,6 +75,21 @@ def image_input():
     return Input(name="image", shape=(None, 28, 28))
 
 
+def logistic(rng):
+    """Softmax regression: 784 -> 10, one Linear layer whose weights start at zero.
+
+    Its loss is convex, so there is no symmetry to break: zeros are the
+    natural start, and they spare the gradient-free trainers (`--trainer es`,
+    `--trainer genetic`) the work of undoing random weights (`rng` is taken
+    for the builders' common signature). PyTorch: a module whose one
+    `nn.Linear(784, 10)` is called `classifier`, applied to `images.flatten(1)`.
+    """
+    image = image_input()
+    weight = np.zeros((28 * 28, CLASSES))
+    logits = Linear(28 * 28, CLASSES, name="classifier", weight=weight, rng=rng)(flatten(image, name="flatten"))
+    return Model("logistic", image, logits, "logistic 784-10 (softmax regression)")
+
+
 def mlp(rng, hidden=(512, 256)):
     """Multi-layer perceptron: 784 -> hidden... -> 10 with ReLU between layers.
 
@@ -206,7 +221,7 @@ def child_generator(rng):
     return np.random.default_rng(rng.integers(2**63))
 
 
-BUILDERS = {"mlp": mlp, "cnn": cnn, "vit": vit, "lstm": lstm, "gru": gru}
+BUILDERS = {"logistic": logistic, "mlp": mlp, "cnn": cnn, "vit": vit, "lstm": lstm, "gru": gru}
 
 
 def build(name, seed=0, **options):

@@ -18,9 +18,12 @@ from .arguments import fraction, non_negative_float, positive
 
 #: Per-model defaults, measured to reach the documented accuracies (README).
 #: The MLP, CNN and ViT: AdamW on a one-cycle schedule (peak lr 3e-3), label smoothing 0.1, batch 128;
-#: the recurrent nets: Adam, its rate times `lr_decay` each epoch (the step schedule), batch 64.
+#: the softmax regression and the recurrent nets: Adam, its rate times `lr_decay` each epoch (the step
+#: schedule), the regression with batch 128, the recurrent nets with 64.
 #: `lr_decay` is the factor of --schedule step, for runs that ask for it.
 DEFAULTS = {
+    "logistic": {"epochs": 10, "batch_size": 128, "optimizer": "adam", "lr": 1e-2, "schedule": "step",
+                 "lr_decay": 0.8, "weight_decay": None, "label_smoothing": 0.0, "augment": False},
     "mlp": {"epochs": 20, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
             "lr_decay": 0.7, "weight_decay": None, "label_smoothing": 0.1, "augment": True},
     "cnn": {"epochs": 14, "batch_size": 128, "optimizer": "adamw", "lr": 3e-3, "schedule": "onecycle",
