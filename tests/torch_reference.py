@@ -105,3 +105,82 @@ def max_pool2(x):
 
 def relu(x):
     return np.maximum(x, 0)
+
+
+# -- recurrent layers: nn.RNN, nn.LSTM, nn.GRU with batch_first=True ----------------------------------------
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _weights(state, k, gates):
+    """Layer k's (W_ih, W_hh, b_ih, b_hh), each split into its gate blocks; zero biases under bias=False."""
+    w_ih, w_hh = state[f"weight_ih_l{k}"], state[f"weight_hh_l{k}"]
+    zeros = np.zeros(len(w_ih))
+    b_ih, b_hh = state.get(f"bias_ih_l{k}", zeros), state.get(f"bias_hh_l{k}", zeros)
+    return tuple(np.split(a, gates) for a in (w_ih, w_hh, b_ih, b_hh))
+
+
+def _stacked(state, x, num_layers, gates, step, initial):
+    """Run `step(weights, x_t, carry) -> carry` over the T steps of x (N, T, F), layer after layer.
+
+    `initial` is the tuple of initial states, each (num_layers, N, H); the carry's first part is h.
+    Returns the top layer's outputs (N, T, H) and the final states, each (num_layers, N, H).
+    """
+    finals = []
+    for k in range(num_layers):
+        weights = _weights(state, k, gates)
+        carry = tuple(part[k] for part in initial)
+        outputs = []
+        for t in range(x.shape[1]):
+            carry = step(weights, x[:, t], carry)
+            outputs.append(carry[0])
+        x = np.stack(outputs, axis=1)
+        finals.append(carry)
+    return x, tuple(np.stack([f[j] for f in finals]) for j in range(len(initial)))
+
+
+def rnn(state, x, h0, num_layers=1, nonlinearity="tanh"):
+    """nn.RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh); returns (output, h_n)."""
+    act = np.tanh if nonlinearity == "tanh" else relu
+
+    def step(weights, x_t, carry):
+        ((w_ih,), (w_hh,), (b_ih,), (b_hh,)), (h,) = weights, carry
+        return (act(x_t @ w_ih.T + b_ih + h @ w_hh.T + b_hh),)
+
+    out, (h_n,) = _stacked(state, x, num_layers, 1, step, (h0,))
+    return out, h_n
+
+
+def lstm(state, x, h0, c0, num_layers=1):
+    """nn.LSTM, gate blocks i, f, g, o of the rows:
+
+    i = sigmoid(W_ii x + b_ii + W_hi h + b_hi), f and o alike, g = tanh(W_ig x + b_ig + W_hg h + b_hg),
+    c' = f c + i g, h' = o tanh(c'); returns (output, (h_n, c_n)).
+    """
+
+    def step(weights, x_t, carry):
+        (w_ih, w_hh, b_ih, b_hh), (h, c) = weights, carry
+        i, f, g, o = (x_t @ w_ih[j].T + b_ih[j] + h @ w_hh[j].T + b_hh[j] for j in range(4))
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        return sigmoid(o) * np.tanh(c), c
+
+    out, (h_n, c_n) = _stacked(state, x, num_layers, 4, step, (h0, c0))
+    return out, (h_n, c_n)
+
+
+def gru(state, x, h0, num_layers=1):
+    """nn.GRU, gate blocks r, z, n of the rows:
+
+    r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), z = sigmoid(W_iz x + b_iz + W_hz h + b_hz),
+    n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = (1 - z) n + z h; returns (output, h_n).
+    """
+
+    def step(weights, x_t, carry):
+        (w_ih, w_hh, b_ih, b_hh), (h,) = weights, carry
+        r = sigmoid(x_t @ w_ih[0].T + b_ih[0] + h @ w_hh[0].T + b_hh[0])
+        z = sigmoid(x_t @ w_ih[1].T + b_ih[1] + h @ w_hh[1].T + b_hh[1])
+        n = np.tanh(x_t @ w_ih[2].T + b_ih[2] + r * (h @ w_hh[2].T + b_hh[2]))
+        return ((1 - z) * n + z * h,)
+
+    out, (h_n,) = _stacked(state, x, num_layers, 3, step, (h0,))
+    return out, h_n

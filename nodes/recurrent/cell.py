@@ -33,7 +33,8 @@ class Cell(Block):
     one node of the kind's fused class (the same values and gradients, fewer
     nodes and temporaries); by default a step is wired from elementary nodes.
     `parameters` shares the given dict of parameters instead of drawing new
-    ones (a stacked layer names them `weight_ih_l0`...).
+    ones (a stacked layer names them `weight_ih_l0`...). A cell's state dict
+    in the layout "torch" is nn.RNNCell/LSTMCell/GRUCell's, as it is here.
     """
 
     #: Gate blocks stacked in the weights' rows (1 for RNN, 4 for LSTM, 3 for GRU).

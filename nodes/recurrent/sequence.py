@@ -35,7 +35,9 @@ class Recurrent(Block):
     Parameters `weight_ih_l{k}`, `weight_hh_l{k}`, `bias_ih_l{k}`,
     `bias_hh_l{k}` for each layer k, in PyTorch's shapes, order and
     initialisation (uniform in +-1/sqrt(H)), so that weights port by name
-    both ways. Layer k > 0 reads layer k-1's outputs, through dropout with
+    both ways: `state_dict(layout="torch")` is nn.RNN/LSTM/GRU's state dict
+    as it is here (`bias=False`: the weights alone), so the block needs no
+    layout hook. Layer k > 0 reads layer k-1's outputs, through dropout with
     probability `dropout` in training (as PyTorch: not after the last
     layer). `fused=True` makes every step of every layer one fused node.
     `rng` (a numpy Generator) draws the weights and seeds the dropout.

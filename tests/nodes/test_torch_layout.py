@@ -5,7 +5,8 @@ would be saved (its names and layouts, made here with numpy), loads it with
 `safetensors.numpy.load_file` into a nodegrad block with
 `load_state_dict(state, layout="torch")`, and compares the block's output in
 float64 with the module's forward written in numpy from PyTorch's
-documented definitions (tests/torch_reference.py).
+documented definitions (tests/torch_reference.py); the recurrent layers also
+compare their final states (h_n, c_n) in PyTorch's (num_layers, N, H) layout.
 """
 
 import numpy as np
@@ -190,7 +191,9 @@ def test_round_trip_through_pytorch_layout_for_every_block():
         blocks = [nd.Linear(3, 4, name="a"), nd.Conv2d(4, 6, 3, groups=2, name="b"), nd.BatchNorm(3, name="c"),
                   nd.LayerNorm((2, 3), name="d"), nd.Embedding(5, 2, name="e"), nd.PositionalEmbedding(4, 2, name="f"),
                   nd.MultiHeadSelfAttention(4, 2, name="g"), nd.TransformerBlock(4, 2, 8, name="h"),
-                  nd.PatchEmbedding(8, 4, 3, name="i"), nd.VisionTransformer(8, 4, 4, 1, 2, 8, 3, name="j")]
+                  nd.PatchEmbedding(8, 4, 3, name="i"), nd.VisionTransformer(8, 4, 4, 1, 2, 8, 3, name="j"),
+                  nd.RNN(3, 4, num_layers=2, name="k"), nd.LSTM(3, 4, num_layers=2, bias=False, name="l"),
+                  nd.GRU(3, 4, num_layers=2, fused=True, name="m"), nd.LSTMCell(3, 4, name="n")]
     for block in blocks:
         original = {k: v + RNG.standard_normal(v.shape) for k, v in block.state_dict().items()}
         block.load_state_dict(original)
@@ -199,3 +202,113 @@ def test_round_trip_through_pytorch_layout_for_every_block():
         assert back.keys() == original.keys()
         for key in original:
             np.testing.assert_array_equal(back[key], original[key], err_msg=f"{block.name}.{key}")
+
+
+# -- recurrent layers: nn.RNN, nn.LSTM, nn.GRU (batch_first=True) -------------------------------------------
+#: kind: (the block, the gate blocks stacked in the rows, the reference, the state's parts)
+RECURRENT = {"RNN": (nd.RNN, 1, ref.rnn, ("h",)), "LSTM": (nd.LSTM, 4, ref.lstm, ("h", "c")),
+             "GRU": (nd.GRU, 3, ref.gru, ("h",))}
+FEATURES, HIDDEN, LAYERS, STEPS, BATCH = 3, 4, 2, 5, 3
+
+
+def torch_recurrent_shapes(gates, bias, layers=LAYERS):
+    """nn.RNN/LSTM/GRU(FEATURES, HIDDEN, layers, bias=bias).state_dict()'s keys, in its order, and shapes."""
+    shapes = {}
+    for k in range(layers):
+        shapes[f"weight_ih_l{k}"] = (gates * HIDDEN, FEATURES if k == 0 else HIDDEN)
+        shapes[f"weight_hh_l{k}"] = (gates * HIDDEN, HIDDEN)
+        if bias:
+            shapes.update({f"bias_ih_l{k}": (gates * HIDDEN,), f"bias_hh_l{k}": (gates * HIDDEN,)})
+    return shapes
+
+
+def recurrent_outputs(block, parts, sequences, initial):
+    """The block's outputs (N, T, H) and final state parts, each (num_layers, N, H), from the given initial state."""
+    with ag.default_dtype(np.float64):
+        x = ag.Input("x", shape=(None, STEPS, FEATURES))
+        starts = [ag.Input(f"{p}0", shape=(LAYERS, None, HIDDEN)) for p in parts]
+    out, final = block(x, state=tuple(starts) if len(parts) > 1 else starts[0], return_state=True)
+    final = final if isinstance(final, tuple) else (final,)
+    values = ag.Graph(out, *final).eval().forward({x: sequences, **dict(zip(starts, initial))}, grad=False)
+    return values[0], values[1:]
+
+
+@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("bias", [True, False], ids=["bias", "no bias"])
+@pytest.mark.parametrize("kind", sorted(RECURRENT))
+def test_recurrent_layers_take_pytorchs_state_dict_and_give_its_outputs_and_final_states(tmp_path, kind, bias,
+                                                                                         fused):
+    make, gates, forward, parts = RECURRENT[kind]
+    shapes = torch_recurrent_shapes(gates, bias)
+    with ag.default_dtype(np.float64):
+        block = make(FEATURES, HIDDEN, num_layers=LAYERS, bias=bias, fused=fused, name="rnn")
+    exported = block.state_dict(layout="torch")
+    assert [(k, v.shape) for k, v in exported.items()] == list(shapes.items())
+    state = written_and_read(tmp_path, {k: 0.5 * v for k, v in random_state(shapes).items()})
+    block.load_state_dict(state, layout="torch")
+    sequences = RNG.standard_normal((BATCH, STEPS, FEATURES))
+    initial = [0.5 * RNG.standard_normal((LAYERS, BATCH, HIDDEN)) for _ in parts]
+    out, final = recurrent_outputs(block, parts, sequences, initial)
+    expected_out, expected_final = forward(state, sequences, *initial, num_layers=LAYERS)
+    expected_final = expected_final if isinstance(expected_final, tuple) else (expected_final,)
+    np.testing.assert_allclose(out, expected_out, rtol=1e-10, atol=1e-12)
+    for part, got, want in zip(parts, final, expected_final):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=f"{part}_n")
+    exported = block.state_dict(layout="torch")
+    assert exported.keys() == state.keys()
+    assert all(np.array_equal(exported[k], state[k]) for k in state)
+    # Exported to a file in PyTorch's layout and read back into another block: the same outputs.
+    with ag.default_dtype(np.float64):
+        other = make(FEATURES, HIDDEN, num_layers=LAYERS, bias=bias, fused=not fused, name="other")
+    other.load_state_dict(written_and_read(tmp_path, exported), layout="torch")
+    other_out, other_final = recurrent_outputs(other, parts, sequences, initial)
+    np.testing.assert_allclose(other_out, out, rtol=1e-12, atol=1e-14)
+    for got, want in zip(other_final, final):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("kind", sorted(RECURRENT))
+def test_a_recurrent_cell_takes_the_pytorch_cells_state_dict(kind):
+    make, gates, forward, parts = RECURRENT[kind]
+    cell_class = {"RNN": nd.RNNCell, "LSTM": nd.LSTMCell, "GRU": nd.GRUCell}[kind]
+    state = {k[: -len("_l0")]: v for k, v in random_state(torch_recurrent_shapes(gates, True, layers=1)).items()}
+    with ag.default_dtype(np.float64):
+        cell = cell_class(FEATURES, HIDDEN, name="cell")
+        x = ag.Input("x", shape=(None, FEATURES))
+        starts = [ag.Input(f"{p}0", shape=(None, HIDDEN)) for p in parts]
+    assert {k: v.shape for k, v in cell.state_dict(layout="torch").items()} == {k: v.shape for k, v in state.items()}
+    cell.load_state_dict(state, layout="torch")
+    new = cell(x, tuple(starts) if len(parts) > 1 else starts[0])
+    new = new if isinstance(new, tuple) else (new,)
+    inputs, initial = RNG.standard_normal((BATCH, FEATURES)), [RNG.standard_normal((BATCH, HIDDEN)) for _ in parts]
+    values = ag.Graph(*new).forward({x: inputs, **dict(zip(starts, initial))}, grad=False)
+    values = values if isinstance(values, tuple) else (values,)
+    # nn.LSTMCell/GRUCell/RNNCell: one step of a one-layer module, the same names without _l0
+    _, expected = forward({f"{k}_l0": v for k, v in state.items()}, inputs[:, None], *(a[None] for a in initial))
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    for got, want in zip(values, expected):
+        np.testing.assert_allclose(got, want[0], rtol=1e-10, atol=1e-12)
+
+
+def test_a_recurrent_state_dict_that_does_not_fit_is_refused_by_its_pytorch_name_and_nothing_changes():
+    with ag.default_dtype(np.float64):
+        block = nd.LSTM(FEATURES, HIDDEN, num_layers=LAYERS, name="lstm")
+        plain = nd.GRU(FEATURES, HIDDEN, bias=False, name="gru")
+    before = block.state_dict()
+    state = block.state_dict(layout="torch")
+    del state["bias_hh_l1"]
+    with pytest.raises(ag.CheckpointError, match=r"missing 'bias_hh_l1'; not expected none"):
+        block.load_state_dict(state, layout="torch")
+    state = {k: v + 1 for k, v in block.state_dict(layout="torch").items()}
+    state["weight_ih_l0"] = state["weight_ih_l0"].T  # (F, 4H): x W where PyTorch keeps (4H, F) for x W^T
+    with pytest.raises(ag.CheckpointError, match=r"'weight_ih_l0' has shape \(3, 16\), expected \(16, 3\)"):
+        block.load_state_dict(state, layout="torch")
+    state = {k: v + 1 for k, v in block.state_dict(layout="torch").items()}
+    state["weight_hh_l1"] = state["weight_hh_l1"][: 3 * HIDDEN]  # a GRU's three gate blocks, not an LSTM's four
+    with pytest.raises(ag.CheckpointError, match=r"'weight_hh_l1' has shape \(12, 4\), expected \(16, 4\)"):
+        block.load_state_dict(state, layout="torch")
+    after = block.state_dict()
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+    with_biases = random_state(torch_recurrent_shapes(3, bias=True, layers=1))
+    with pytest.raises(ag.CheckpointError, match=r"missing none; not expected 'bias_ih_l0', 'bias_hh_l0'"):
+        plain.load_state_dict(with_biases, layout="torch")

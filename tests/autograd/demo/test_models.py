@@ -1,7 +1,8 @@
 """The demo's models in PyTorch's layout: round trips, and the outputs of the PyTorch modules they describe.
 
 The PyTorch modules (named in each builder's docstring) are written out in
-numpy (tests/torch_reference.py); their state dicts are made here, in
+numpy (tests/torch_reference.py; the LSTM's and GRU's from nn.LSTM's and
+nn.GRU's equations); their state dicts are made here, in
 PyTorch's names and layouts, and saved as .safetensors files.
 """
 
@@ -89,7 +90,20 @@ def vit_forward(state, images):
     return ref.linear(state, x.mean(axis=1), "head.")
 
 
-@pytest.mark.parametrize("name, forward", [("mlp", mlp_forward), ("cnn", cnn_forward), ("vit", vit_forward)])
+def recurrent_forward(kind):
+    """classifier(rnn(images)[0][:, -1]) with the images' rows as the steps, from a zero initial state."""
+
+    def forward(state, images):
+        layer = {k[len(kind) + 1:]: v for k, v in state.items() if k.startswith(kind + ".")}
+        zeros = np.zeros((1, len(images), layer["weight_hh_l0"].shape[1]))
+        out, _ = getattr(ref, kind)(layer, images, *[zeros] * (2 if kind == "lstm" else 1))
+        return ref.linear(state, out[:, -1], "classifier.")
+
+    return forward
+
+
+@pytest.mark.parametrize("name, forward", [("mlp", mlp_forward), ("cnn", cnn_forward), ("vit", vit_forward),
+                                           ("lstm", recurrent_forward("lstm")), ("gru", recurrent_forward("gru"))])
 def test_a_pytorch_state_dict_gives_the_pytorch_modules_outputs(tmp_path, name, forward):
     path = tmp_path / "module.safetensors"
     save_file(torch_state(name), str(path))
