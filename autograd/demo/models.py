@@ -180,8 +180,8 @@ def vit(rng, dim=64, depth=2, heads=4, mlp_hidden=128):
     PyTorch: a module with `patch_embed` (holding `proj = nn.Conv2d(1, 64, 7,
     stride=7)`), `positions = nn.Embedding(16, 64)`, `block1`, `block2`
     (each `nn.TransformerEncoderLayer(64, 4, 128, dropout=0.0,
-    activation=functools.partial(F.gelu, approximate="tanh"), batch_first=True,
-    norm_first=True)`) and `head = nn.Linear(64, 10)`, whose forward is
+    activation="gelu", batch_first=True, norm_first=True)`, the exact GELU)
+    and `head = nn.Linear(64, 10)`, whose forward is
     `x = patch_embed.proj(images.unsqueeze(1)).flatten(2).transpose(1, 2)`,
     `x = x + positions.weight`, block1, block2, `head(x.mean(1))`.
     """

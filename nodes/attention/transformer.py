@@ -21,17 +21,18 @@ class TransformerBlock(Block):
         out = h + fc2(gelu(fc1(ln2(h))))        fc1: dim -> mlp_hidden, fc2: back to dim
 
     `gelu_approximate` is the GELU's `approximate`: "none" (the exact erf
-    form, PyTorch's default) or "tanh". The residuals are plain wiring: x feeds both the add and ln1, and the
-    engine sums the two gradients reaching it. Scopes nest, so parameters are
-    `<name>.ln1.gamma`, `<name>.attn.q.weight`, `<name>.fc1.bias`... The
-    block runs on token rows (N*T, dim) between one reshape in and one out.
+    form, PyTorch's default) or "tanh". The residuals are plain wiring: x
+    feeds both the add and ln1, and the engine sums the two gradients
+    reaching it. Scopes nest, so parameters are `<name>.ln1.gamma`,
+    `<name>.attn.q.weight`, `<name>.fc1.bias`... The block runs on token
+    rows (N*T, dim) between one reshape in and one out.
 
     PyTorch: `nn.TransformerEncoderLayer(dim, heads, mlp_hidden, dropout=0.0,
-    activation=functools.partial(F.gelu, approximate="tanh"), batch_first=True,
-    norm_first=True)`, whose sub-modules are named norm1, self_attn, norm2,
-    linear1, linear2 for our ln1, attn, ln2, fc1, fc2. Its activation="gelu"
-    is the exact erf form, which differs from our tanh form by less than 1e-3
-    per activation (see `nodes.gelu`); the names and shapes are the same.
+    activation="gelu", batch_first=True, norm_first=True)`, whose
+    sub-modules are named norm1, self_attn, norm2, linear1, linear2 for our
+    ln1, attn, ln2, fc1, fc2; its activation="gelu" is the exact erf form,
+    our default (with `gelu_approximate="tanh"`, pass
+    `functools.partial(F.gelu, approximate="tanh")` there).
     """
 
     default_name = "block"
