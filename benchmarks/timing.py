@@ -144,10 +144,11 @@ class Worker:
     """A process training one implementation of a benchmark module on the slices it is sent.
 
     `module` is a dotted module name ("benchmarks.mlp"), `implementation` one
-    of IMPLEMENTATIONS, `env` one of ENVS (see the module docstring).
+    of IMPLEMENTATIONS, `env` one of ENVS (see the module docstring) applied
+    to `base` (default this process's environment; see worker_environment).
     """
 
-    def __init__(self, module, implementation, samples, seed, env="default"):
+    def __init__(self, module, implementation, samples, seed, env="default", base=None):
         from . import settings
 
         arguments = {"module": module, "implementation": implementation, "samples": samples, "seed": seed,
@@ -155,7 +156,7 @@ class Worker:
         self.name = implementation
         self.process = subprocess.Popen(
             [sys.executable, "-c", _WORKER, json.dumps(arguments)], cwd=ROOT, text=True,
-            env=worker_environment(env), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=worker_environment(env, base), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self._expect("ready")
 
@@ -191,16 +192,19 @@ def slice_bounds(samples):
     return [round(samples * k / SLICES / BATCH) * BATCH for k in range(SLICES)] + [samples]
 
 
-def best_epochs(module, samples, epochs, seed, env="default", names=None):
+def best_epochs(module, samples, epochs, seed, env="default", names=None, base=None):
     """Best seconds per epoch of each implementation of `benchmarks.<module>` (None where absent),
-    each implementation's peak RSS in MB under "rss_mb", and "nodegrad_rss_mb", "torch_rss_mb"."""
+    each implementation's peak RSS in MB under "rss_mb", and "nodegrad_rss_mb", "torch_rss_mb".
+
+    `module` may also be a dotted name; `names` picks implementations (default
+    every one installed); `env` and `base` give the workers' environment (see Worker)."""
     dotted = module if "." in module else f"benchmarks.{module}"
     names = list(names or implementations(importlib.import_module(dotted)))
     workers, best = {}, {}
     try:
         for name in names:
-            workers[name] = Worker(dotted, name, samples, seed, env)
-        bounds = slice_bounds(samples)
+            workers[name] = Worker(dotted, name, samples, seed, env, base)
+        bounds = sorted(set(slice_bounds(samples)))  # no empty turns when an epoch has fewer batches than SLICES
         for _ in range(epochs):
             spent = dict.fromkeys(names, 0.0)
             for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
