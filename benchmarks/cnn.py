@@ -265,6 +265,13 @@ def torch_stepper(x, y, seed, channels_last=False):
     return step
 
 
+def jax_stepper(x, y, seed):
+    """The same model in JAX, one jax.jit-compiled step (see benchmarks.jax_models; JAX must be installed)."""
+    from .jax_models import cnn_stepper
+
+    return cnn_stepper(x, y, initial_weights(seed), LR)
+
+
 def data(samples, seed):
     return fake_mnist(samples, seed)
 
