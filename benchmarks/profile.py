@@ -18,10 +18,10 @@ the rest of the step: the graph's schedule, feeding, the ledger, the update.
 The matmul limit: the profile also times a large float32 matmul
 (2048 x 2048 @ 2048 x 2048) in a fresh process per OpenBLAS environment
 (see benchmarks.timing): measured on the 2-core shared machine the
-benchmarks were written on, 50.5 GFLOP/s with the environment as it was
-and 57.9 GFLOP/s without the OpenBLAS variables, while other jobs loaded
-the machine (the variables were not set in that session, so both ran the
-same kernels: the difference is noise). A node type far below that is bound by memory or by
+benchmarks were written on, 139 GFLOP/s in both environments with the
+machine quiet (50-58 GFLOP/s while other jobs loaded it). The OpenBLAS
+variables were not set in that session, so both ran the same kernels;
+where they are set, the two figures show what they cost. A node type far below that is bound by memory or by
 Python, not by arithmetic.
 """
 
