@@ -5,6 +5,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, default_dtype
+from nodes.activation.gelu import NormalCDF
 from tests.nodes.gradcases import GradCase, randn
 from tests.nodes.helpers import evaluate
 
@@ -22,6 +23,7 @@ CASES = [
     GradCase("gelu-tanh-2d", tanh_gelu, (randn(3, 4) * 2,)),
     GradCase("gelu-tanh-broadcast-sum", lambda a, b: tanh_gelu(a + b), (randn(2, 3, 4), randn(4, seed=1))),
     GradCase("gelu-tanh-0d", tanh_gelu, (randn(),)),
+    GradCase("normal-cdf", NormalCDF, (randn(3, 4) * 2,)),
 ]
 
 
