@@ -120,6 +120,15 @@ class Convolution(Node):
             return gx, gw
         return gx, gw, gb
 
+    def vjp(self, g):
+        """dG/dx = ConvInputGrad(g, w, like=x), dG/dw = ConvWeightGrad(x, g, like=w), dG/db = g (summed to b)."""
+        from .conv_adjoints import ConvInputGrad, ConvWeightGrad, settings
+
+        x, w = self.inputs[:2]
+        gx = ConvInputGrad(g, w, x, **settings(self)) if self.needs[0] else None
+        gw = ConvWeightGrad(x, g, w, **settings(self)) if self.needs[1] else None
+        return (gx, gw) if len(self.inputs) == 2 else (gx, gw, g)
+
 
 def _group_cols(cols, groups, cg):
     """(M, kh*kw*C) -> (G, M, kh*kw*Cg): each group's columns, contiguous."""
