@@ -79,6 +79,12 @@ class AveragePooling(Pooling):
         cols = np.ascontiguousarray(cols).reshape(-1, kh * kw * share.shape[3])
         return (self._interior(col2im(self.window, cols, self.padded_shape), self.in_shape),)
 
+    def vjp(self, g):
+        """dG/dx = AveragePoolingAdjoint(g, like=x): this backward as a node, whose backward is this pooling."""
+        from .pool_adjoints import AveragePoolingAdjoint
+
+        return (AveragePoolingAdjoint(g, self.inputs[0], self),)
+
 
 def avg_pool2d(x, kernel, stride=None, padding=0, ceil_mode=False, count_include_pad=True, layout="NHWC", name=None):
     """Average pooling of `x`, as PyTorch's avg_pool2d; `stride` defaults to `kernel` (see AveragePooling).

@@ -95,6 +95,13 @@ class MaxPooling(Pooling):
         cols = cols.reshape(n * ho * wo, c, kh * kw).transpose(0, 2, 1)
         return (self._interior(col2im(self.window, cols, self.padded_shape), self.in_shape),)
 
+    def vjp(self, g):
+        """dG/dx = PlaneScatter(g, MaxPoolArgmax(x), like=x): g added at each window's first maximum."""
+        from .pool_adjoints import MaxPoolArgmax, PlaneScatter
+
+        x = self.inputs[0]
+        return (PlaneScatter(g, MaxPoolArgmax(x, self), x),)
+
     def _backward_tiled(self, g):
         blocks, f, (n, h, w, c) = self.blocks, self.f, self.in_shape
         (kh, kw), (ho, wo) = self.geometry.kernel, f.shape[1:3]
