@@ -49,6 +49,10 @@ class FusedCell:
 
     gates = 1
     state_factor = 1
+    first_order_only = (
+        "a fused cell's backward is written with arrays, for speed; wire the layer with fused=False (the same "
+        "cell from elementary nodes, with the same values and gradients) to take gradients of its gradients"
+    )
 
     def __init__(self, x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None, mask=None, transposed=None,
                  name=None):
