@@ -96,6 +96,16 @@ def test_every_node_class_has_a_vjp_or_says_why_not():
         f"first-order-only node classes {sorted(first_order)}, but FIRST_ORDER_ONLY lists {sorted(FIRST_ORDER_ONLY)}"
     )
 
+#: Cases checked to second order besides each class's smallest: the options and modes the smallest cases miss.
+ALSO_CHECKED = (
+    "gelu-tanh-2d", "softplus-threshold", "softplus-beta", "elu-alpha", "batch_norm-eval", "batch_norm-4d",
+    "layer_norm-two-trailing", "sce-ignore", "sce-all-options-mean", "sce-all-options-sum", "sce-all-options-none",
+    "bce-pos-weight-per-class", "mse-mean", "attention-fused-causal", "attention-fused-fed-padding",
+    "attention-fused-cross", "conv2d-stride2-pad1", "conv2d-groups2", "conv2d-dilation2", "max_pool-then-tanh",
+    "avg_pool-then-tanh", "concat-last-axis-three", "stack-last-axis", "logsumexp-axes-tuple", "where-fixed-mask",
+    "matmul-vector-vector", "matmul-vector-left-batched", "embedding-then-tanh", "lstm-T3-wired",
+)
+
 
 def _size(case):
     return sum(math.prod(np.shape(a)) for a in case.arrays)
@@ -113,8 +123,12 @@ def test_every_node_class_with_a_vjp_passes_a_second_order_check():
                 chosen[cls] = case
     missing = sorted(_name(c) for c in wanted - chosen.keys())
     assert not missing, f"node classes with a vjp but no case free of first-order-only nodes: {missing}"
+    by_id = {case.id: case for case, _ in _cases_and_classes()}
+    unknown = [i for i in ALSO_CHECKED if i not in by_id]
+    assert not unknown, f"ALSO_CHECKED names cases that do not exist: {unknown}"
+    cases = list(chosen.values()) + [by_id[i] for i in ALSO_CHECKED]
     failures = []
-    for case in {id(case): case for case in chosen.values()}.values():
+    for case in {id(case): case for case in cases}.values():
         try:
             check_gradients(case, order=2)
         except Exception as e:  # every failing case is reported, not only the first

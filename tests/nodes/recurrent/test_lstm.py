@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Graph, Input, ShapeError, default_dtype
+from autograd import Graph, GraphError, Input, ShapeError, default_dtype, grad
 from tests.nodes.gradcases import GradCase, randn
 
 from .helpers import flat, random_weights, run_block, set_weights
@@ -145,3 +145,17 @@ def test_a_fused_cell_refuses_a_state_of_the_wrong_width():
     w = [Input(name, shape=s) for name, s in (("w_ih", (4 * H, F)), ("w_hh", (4 * H, H)))]
     with pytest.raises(ShapeError, match=r"the state \(N, 4\) is not \(N, 8\)"):
         nd.FusedLSTMCell(Input("x", shape=(None, F)), Input("s", shape=(None, H)), *w)
+
+
+def test_a_fused_layer_refuses_second_derivatives_and_a_wired_one_takes_them():
+    x0 = randn(2, 3, 3)
+    for fused in (True, False):
+        with default_dtype(np.float64):
+            x = Input("x", shape=x0.shape)
+            loss = nd.sum(nd.LSTM(3, 4, fused=fused, rng=np.random.default_rng(0))(x))
+        Graph(loss).forward(x=x0)
+        if fused:
+            with pytest.raises(GraphError, match="FusedLSTMCell .*fused=False"):
+                grad(loss, x, create_graph=True)
+        else:
+            assert grad(loss, x, create_graph=True).value.shape == x0.shape
