@@ -20,9 +20,8 @@ import tests.nodes
 from autograd import Leaf, Node
 from tests.nodes.gradcases import check_gradients
 
-#: The node classes without a vjp on purpose, each with its reason in `first_order_only`.
-FIRST_ORDER_ONLY = {"nodes.recurrent.gru.FusedGRUCell", "nodes.recurrent.lstm.FusedLSTMCell",
-                    "nodes.recurrent.rnn.FusedRNNCell"}
+#: The node classes without a vjp on purpose, each with its reason in `first_order_only` (none at present).
+FIRST_ORDER_ONLY = set()
 
 
 def _library_node_classes():
