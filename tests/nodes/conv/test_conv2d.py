@@ -3,7 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
-from nodes.conv.conv_adjoints import ConvInputGrad, ConvWeightGrad
+from nodes.conv.conv2d import ConvInputGrad, ConvWeightGrad
 from tests.nodes.gradcases import GradCase, randn
 
 

@@ -3,8 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
-from nodes.conv.avg_pooling import AveragePooling
-from nodes.conv.pool_adjoints import AveragePoolingAdjoint, PlaneGather, PlaneScatter
+from nodes.conv.avg_pooling import AveragePooling, AveragePoolingAdjoint
+from nodes.conv.max_pooling import PlaneGather, PlaneScatter
 from nodes.conv.pooling import pool_output_size
 from tests.nodes.conv.pool_reference import out_size
 from tests.nodes.gradcases import GradCase, randn
