@@ -28,7 +28,8 @@ nodes from the node `g` (dG/df), its input nodes `self.inputs` and the node
 itself (`self`, whose value is f), so that the backward pass is a graph
 that can be run again and differentiated. It may use nothing of one forward
 pass's arrays: a mask or an index that the forward computed is a node too.
-A node type that cannot says why in `first_order_only`.
+A node type that cannot says why in `first_order_only`. A node with
+`differentiable = False` takes part in no backward pass and needs no `vjp`.
 """
 
 import numpy as np

@@ -8,6 +8,7 @@ import numpy as np
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from nodes.common.layout import to_nhwc
+from nodes.math.reduction import Spread
 
 from .im2col import Geometry
 
@@ -115,6 +116,10 @@ class GlobalAveragePooling(Node):
         gx = np.empty(self.in_shape, dtype=g.dtype)
         gx[...] = (g * g.dtype.type(1.0 / (h * w)))[:, None, None, :]
         return (gx,)
+
+    def vjp(self, g):
+        """dG/dx = g / (H W) spread over the spatial axes (a Spread node)."""
+        return (Spread(g, self.inputs[0], axis=(1, 2), mean=True),)
 
 
 def global_avg_pool(x, layout="NHWC", name=None):

@@ -1,12 +1,16 @@
 """Binary cross-entropy on logits, fused with the sigmoid and numerically stable, with PyTorch's pos_weight."""
 
+import math
+
 import numpy as np
 
-from autograd import Node, ShapeError
+from autograd import Constant, Node, ShapeError
 from autograd.errors import static_shape
-from nodes.activation.sigmoid import stable_sigmoid
+from nodes.activation.sigmoid import sigmoid, stable_sigmoid
+from nodes.activation.softplus import softplus
 from nodes.common.reductions import check_reduction
 from nodes.common.shapes import broadcast_shape, broadcasts_to
+from nodes.math.reduction import Spread
 
 
 class BinaryCrossEntropyWithLogits(Node):
@@ -65,6 +69,20 @@ class BinaryCrossEntropyWithLogits(Node):
         if self.needs[1]:
             gt = -z * scale if q is None else ((q - 1) * self.neg_log_s - z) * scale
         return gz, gt
+
+    def vjp(self, g):
+        """The same addends with s(z) a sigmoid node, -log s(z) = softplus(-z) and g / n spread (mean)."""
+        z, t = self.inputs
+        s = sigmoid(z)
+        if self.pos_weight is None:
+            gz, gt = s - t, -z
+        else:
+            q = Constant(self.pos_weight)
+            gz = (1.0 + (q - 1.0) * t) * s - q * t
+            gt = (q - 1.0) * softplus(-z, threshold=math.inf) - z
+        if self.reduction == "mean":
+            g = Spread(g, gz, mean=True)
+        return (gz * g if self.needs[0] else None), (gt * g if self.needs[1] else None)
 
     def _pos_weight(self, dtype):
         if self.pos_weight is None:

@@ -5,6 +5,7 @@ import numpy as np
 from autograd import Node
 from nodes.common.reductions import check_reduction
 from nodes.common.shapes import broadcast_shape
+from nodes.math.reduction import Spread
 
 
 class MSE(Node):
@@ -39,6 +40,13 @@ class MSE(Node):
         d = self.d
         scale = 2 / max(d.size, 1) if self.reduction == "mean" else 2
         grad = d * (g * scale)
+        return (grad if self.needs[0] else None), (-grad if self.needs[1] else None)
+
+    def vjp(self, g):
+        """dG/dpred = 2 d g / n with d = pred - target a node and g / n spread over d's shape (mean)."""
+        d = self.inputs[0] - self.inputs[1]
+        scale = Spread(g, d, mean=True) if self.reduction == "mean" else g
+        grad = d * scale * 2.0
         return (grad if self.needs[0] else None), (-grad if self.needs[1] else None)
 
 
