@@ -13,7 +13,7 @@ class MSE(Node):
     Shapes that differ are refused, at wiring when the static shapes tell,
     else at the forward pass: PyTorch's MSELoss only warns and broadcasts,
     which turns an (N, 1) prediction and an (N,) target into N x N
-    differences. Broadcast the target yourself if that is what you mean.
+    differences. Feed the target in the prediction's shape instead.
     With d = pred - target over its n entries:
         mean: L = sum(d^2) / n;  sum: L = sum(d^2);  none: L = d^2 elementwise.
     Backward: dG/dpred = 2 d g / n (n = 1 for sum and none), dG/dtarget = -dG/dpred.
