@@ -243,8 +243,8 @@ def read_checkpoint(path):
     Raises CheckpointMismatch naming the file when it is not a demo checkpoint
     or lacks one of REQUIRED_ENTRIES.
     """
-    arrays = read_npz(path)
-    extra = {k[len("extra/") :]: v for k, v in arrays.items() if k.startswith("extra/")}
+    arrays = read_npz(path, select=lambda key: key.startswith("extra/"))  # the weights are read by graph.load
+    extra = {k[len("extra/") :]: v for k, v in arrays.items()}
     if str(extra.get("format", "")) != CHECKPOINT_FORMAT:
         raise CheckpointMismatch(f"{path} is not a checkpoint of this demo (no '{CHECKPOINT_FORMAT}' marker)")
     missing = [key for key in REQUIRED_ENTRIES if key not in extra]

@@ -54,6 +54,7 @@ class AveragePooling(Pooling):
         return np.minimum(ends, size) - np.maximum(starts, 0)
 
     def forward(self, x):
+        self._check_fits(x)
         scale = self._inverse_divisors(x.shape[1], x.shape[2], x.dtype)
         if self._tiles(x):
             slices = self._slices(x)

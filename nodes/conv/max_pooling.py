@@ -41,6 +41,7 @@ class MaxPooling(Pooling):
                          name=name)
 
     def forward(self, x):
+        self._check_fits(x)
         if self._tiles(x) and not self.want_indices:
             return self._forward_tiled(x)
         xp = self._padded(x, -np.inf)

@@ -9,14 +9,17 @@ from autograd.errors import static_shape
 from nodes.activation.sigmoid import sigmoid, stable_sigmoid
 from nodes.activation.softplus import softplus
 from nodes.common.reductions import check_reduction
-from nodes.common.shapes import broadcast_shape, broadcasts_to
+from nodes.common.shapes import broadcasts_to, same_shape
 from nodes.math.reduction import Spread
 
 
 class BinaryCrossEntropyWithLogits(Node):
     """Cross-entropy of targets t in [0, 1] against probabilities s(z) = sigmoid(z), as nn.BCEWithLogitsLoss.
 
-    Per entry, with the positive-class weight q (`pos_weight`, broadcast
+    The logits and the targets must have the same shape, as in PyTorch
+    (checked at wiring when the static shapes tell, else at the forward
+    pass): numpy's broadcasting would turn (N, 1) logits and (N,) targets
+    into N x N losses. Per entry, with the positive-class weight q (`pos_weight`, broadcast
     against the logits, typically one per class on the last axis; 1 by default),
         l = -q t log s(z) - (1 - t) log(1 - s(z))
     computed as
@@ -38,12 +41,14 @@ class BinaryCrossEntropyWithLogits(Node):
         super().__init__(logits, targets, name=name)
 
     def infer_shape(self, logits, targets):
-        shape = broadcast_shape(logits, targets)
+        shape = same_shape(logits, targets, what=("logits", "targets"))
         if self.pos_weight is not None and not broadcasts_to(self.pos_weight.shape, shape):
             raise ShapeError(f"pos_weight of shape {self.pos_weight.shape} does not broadcast to {static_shape(shape)}")
         return shape if self.reduction == "none" else ()
 
     def forward(self, z, t):
+        if z.shape != t.shape:  # reported by infer_shape, with the node's name (see autograd.forward)
+            raise ValueError(f"shapes {z.shape} and {t.shape} differ")
         t = t.astype(z.dtype, copy=False)  # integer 0/1 targets must not promote z
         q, neg_log_s = self._pos_weight(z.dtype), None
         if q is None:  # q = 1: l = max(z, 0) - z t + log(1 + exp(-|z|))
