@@ -22,8 +22,9 @@ def locate_or_skip(source):
     except data.DataError as e:
         if os.environ.get(data.ENV_VAR):
             raise  # asked for by name (as CI does): never a skip
-        pytest.skip(f"needs the real {source.title} files ({str(e).splitlines()[0]}): put them in "
-                    f"{data.cache_dir(source=source)} or point {data.ENV_VAR} at their folder")
+        reason = "not found, and the download failed" if "download" in str(e) else "not found"
+        pytest.skip(f"needs the real {source.title} files ({reason}): put them in {data.cache_dir(source=source)} "
+                    f"or point {data.ENV_VAR} at their folder")
 
 
 @pytest.fixture(scope="session")
