@@ -333,3 +333,51 @@ def test_real_fashion_mnist_loads_and_mnist_is_not_taken_for_it(fashion_dir, mni
     assert np.bincount(fashion.test_labels).tolist() == [1000] * 10
     with pytest.raises(data.DataError, match="is not the official train-images-idx3-ubyte.gz of Fashion-MNIST"):
         data.verify(data.file_paths(mnist_dir), source=data.FASHION_SOURCE)
+
+
+def test_each_download_says_what_it_fetches_from_where(tmp_path, env, capsys):
+    source, _ = small_source(tmp_path / "served")
+    data.locate(environ=env, opener=serving(tmp_path / "served", []), progress=False, source=source)
+    lines = capsys.readouterr().err.splitlines()
+    cache = data.cache_dir(env, source)
+    names = [name for name, _ in source.files.values()]
+    assert lines == [f"downloading Small's {name} from https://small/ into {cache}" for name in names]
+
+
+def test_downloads_wait_briefly_for_a_mirror_that_does_not_answer(tmp_path, env):
+    waited = []
+
+    def black_hole(url, timeout):
+        waited.append(timeout)
+        raise TimeoutError("timed out")
+
+    with pytest.raises(data.DataError, match="could not be downloaded"):
+        data.locate(environ=env, opener=black_hole, mirrors=("https://a/", "https://b/"), progress=False)
+    assert waited == [data.TIMEOUT, data.TIMEOUT] and data.TIMEOUT <= 10  # one try per mirror, then the advice
+
+
+def test_a_failed_download_leaves_no_empty_cache_folder(tmp_path, env):
+    def offline(url, timeout):
+        raise urllib.error.URLError("network is unreachable")
+
+    with pytest.raises(data.DataError) as info:
+        data.locate(environ=env, opener=offline, progress=False)
+    assert "--data (or the environment variable NODEGRAD_DATA)" in str(info.value)  # what to do offline
+    assert not (tmp_path / "cache").exists()  # neither the data set's folder nor the nodegrad folder above it
+
+
+def test_a_failed_download_keeps_a_cache_folder_that_was_there_and_what_it_holds(tmp_path, env):
+    source, _ = small_source(tmp_path / "served")
+    first = source.files["train_images"][0]
+    cache = data.cache_dir(env, source)
+    cache.mkdir(parents=True)
+    (cache / "notes.txt").write_text("mine")
+
+    def first_file_only(url, timeout):
+        if not url.endswith(first):
+            raise urllib.error.URLError("network is unreachable")
+        return io.BytesIO((tmp_path / "served" / first).read_bytes())
+
+    with pytest.raises(data.DataError):
+        data.locate(environ=env, opener=first_file_only, progress=False, source=source)
+    assert sorted(p.name for p in cache.iterdir()) == sorted([first, "notes.txt"])  # a verified file stays
