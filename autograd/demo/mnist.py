@@ -32,11 +32,11 @@ from autograd.files import atomic_write
 
 from . import data as mnist_data
 from . import models, recipe
-from .arguments import non_negative_int, positive, widths
+from .arguments import check_output_paths, non_negative_int, positive, widths
 from .augment import Augmenter
 from .metrics import confusion_matrix, format_confusion
 from .recipe import DEFAULTS, OPTIMIZERS
-from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
+from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, predict_with_bar, read_run
 
 PROG = "nodegrad-mnist"
 
@@ -46,9 +46,6 @@ CONFIG_KEYS = (
     "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
     "dataset", "schedule", "warmup", "clip_norm", "weight_decay", "label_smoothing", "augment",
 )
-#: File types of the pictures, by flag.
-PICTURE_TYPES = {"draw": (".svg", ".png", ".pdf", ".dot", ".gv"), "plot": (".png", ".svg", ".pdf"),
-                 "predictions": (".png", ".svg", ".pdf"), "trace_backward": (".html", ".htm")}
 #: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
 REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
 
@@ -114,26 +111,6 @@ def make_parser():
     return p
 
 
-def check_output_paths(args):
-    """Refuse, before any work is done, an output file that could not be written at the end."""
-    for flag in ("save", "draw", "plot", "predictions", "metrics_json", "trace_backward"):
-        path = getattr(args, flag)
-        if not path:
-            continue
-        option = "--" + flag.replace("_", "-")
-        if os.path.isdir(path):
-            raise UsageError(f"{option} {path} is a folder, not a file name")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise UsageError(f"the folder of {option} {path} does not exist")
-        if flag == "save" and path.lower().endswith(".safetensors"):
-            raise UsageError(f"--save {path}: a checkpoint is an .npz file (a .safetensors file holds weights only)")
-        types = PICTURE_TYPES.get(flag)
-        extension = os.path.splitext(path)[1]
-        if types and extension.lower() not in types:
-            what = f"a {extension} file" if extension else "a file without an extension"
-            raise UsageError(f"{option} {path}: cannot write {what}; use {', '.join(types[:-1])} or {types[-1]}")
-
-
 def check_resume(args, saved):
     """Refuse flags that cannot apply to the run saved in `args.resume` (a train.SavedRun)."""
     if saved.model not in models.BUILDERS:
@@ -170,7 +147,7 @@ def resolve_config(args):
     (added to the epochs a resumed checkpoint has done), else the saved
     run's total, else the model's default.
     """
-    check_output_paths(args)
+    check_output_paths(args, UsageError)
     saved, done = {}, 0
     begun = 0
     if args.resume:
@@ -247,15 +224,26 @@ def load_data(args, config):
     return dataset
 
 
+def resume(args, config, trainer):
+    """Load the checkpoint of --resume into `trainer`; the epochs left to train.
+
+    Without --save the run goes on but writes no checkpoint: allowed (to
+    try a few more epochs, the file untouched), and said before training.
+    """
+    trainer.load(args.resume)
+    epochs = max(config["epochs"] - trainer.epoch, 0)
+    where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
+    print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
+    if epochs and not args.save:
+        print(f"note: without --save, what this run trains ({plural(epochs, 'more epoch')}) is not saved and "
+              f"{args.resume} stays as it was; add --save {args.resume} to keep it")
+    return epochs
+
+
 def run(args):
     config = resolve_config(args)
     trainer = build_trainer(config)
-    epochs = config["epochs"]
-    if args.resume:
-        trainer.load(args.resume)
-        epochs = max(config["epochs"] - trainer.epoch, 0)
-        where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
-        print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
+    epochs = resume(args, config, trainer) if args.resume else config["epochs"]
     print(
         f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {recipe.describe(config)}; "
         f"batch {config['batch_size']}; seed {config['seed']}"
@@ -275,9 +263,10 @@ def run(args):
         if args.epochs is None:
             print(f"the run in {args.resume} is complete ({plural(trainer.epoch, 'epoch')}); evaluating it "
                   "(--epochs N trains N more)")
-        accuracy = trainer.accuracy(dataset.test_images, dataset.test_labels)
+        predicted = predict_with_bar(trainer, dataset.test_images, progress=not args.no_progress)
+        accuracy = float(np.mean(predicted == dataset.test_labels))
         print(f"test accuracy of {args.resume}: {accuracy:.2%}")
-        write_outputs(args, config, trainer, dataset, accuracy)
+        write_outputs(args, config, trainer, dataset, accuracy, predicted)
         return 0
     if args.resume:
         print(f"training {plural(epochs, 'more epoch')}, to epoch {config['epochs']}")
@@ -288,7 +277,7 @@ def run(args):
                 progress=not args.no_progress)
     except Interrupted:
         return interrupted(args, trainer)
-    predicted = trainer.predict(dataset.test_images)
+    predicted = predict_with_bar(trainer, dataset.test_images, progress=not args.no_progress)
     print(format_confusion(confusion_matrix(dataset.test_labels, predicted)))
     accuracy = float(np.mean(predicted == dataset.test_labels))
     seconds = sum(trainer.history.seconds)
@@ -301,7 +290,8 @@ def run(args):
 
 def resume_command(args):
     """The command that finishes an interrupted run: the checkpoint holds the settings, the rest is repeated."""
-    words = ["python", "-m", "autograd.demo.mnist", "--resume", args.save, "--save", args.save]
+    # This interpreter, by its path: the command works as printed outside an activated environment too.
+    words = [sys.executable or "python", "-m", "autograd.demo.mnist", "--resume", args.save, "--save", args.save]
     for flag in REPEATED_FLAGS:
         value = getattr(args, flag)
         if value:
