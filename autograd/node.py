@@ -115,10 +115,11 @@ class Node(Operators):
         try:
             shape = self.infer_shape(*shapes)
         except ShapeError as e:
-            raise ShapeError(f"{describe(self, values=False)}: {e}") from None
+            raise ShapeError(f"{describe(self, values=False)}: {e} (found at wiring)") from None
         except Exception as e:  # a shape rule's own bug, reported where it happened: at wiring
             raise ShapeError(
-                f"{describe(self, values=False)}: its shape rule (infer_shape) raised {type(e).__name__}: {e}"
+                f"{describe(self, values=False)}: its shape rule (infer_shape) raised {type(e).__name__} "
+                f"at wiring: {e}"
             ) from e
         return None if shape is None else tuple(shape)
 
