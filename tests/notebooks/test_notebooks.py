@@ -21,6 +21,7 @@ NOTEBOOKS = [
     "03_train_mnist.ipynb",
     "04_attention_anatomy.ipynb",
     "05_recurrent.ipynb",
+    "06_higher_order.ipynb",
 ]
 CELL_TIMEOUT = 600  # seconds per cell: a guard against hangs, far above the real times
 
