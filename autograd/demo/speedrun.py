@@ -43,9 +43,9 @@ from nodes import Linear, flatten, reshape, softmax_cross_entropy
 
 from . import data as mnist_data
 from . import models
-from .arguments import non_negative_float, positive
+from .arguments import non_negative_float, non_negative_int, positive
 from .cli import ArgumentParser, UsageError, check_output_paths, load_data
-from .speedrun_torch import TorchMissing, TorchRun
+from .speedrun_torch import TorchMissing, TorchRun, require_torch
 
 PROG = "nodegrad-speedrun"
 BATCH_SIZE, PEAK_LR, WARMUP = 128, 0.005, 0.25
@@ -218,12 +218,14 @@ def compare(ours, theirs):
 
 # -- the command ----------------------------------------------------------------
 def make_parser():
+    """The command's flags (module docstring)."""
     p = ArgumentParser(prog=PROG, description="Train the speedrun's CNN on MNIST until the test accuracy reaches "
                        "the target; print the training seconds (optionally against PyTorch).")
     add = p.add_argument
     add("--against", choices=["torch"], help="also run the same recipe in PyTorch (needs torch installed), "
         "taking turns, and print the ratio of the training times")
-    add("--seed", type=int, default=0, metavar="S", help="seed of the initial weights and the shuffling (default 0)")
+    add("--seed", type=non_negative_int, default=0, metavar="S",
+        help="seed of the initial weights and the shuffling (default 0)")
     add("--data", metavar="DIR", help="folder holding MNIST's four files (default: NODEGRAD_DATA, then the cache)")
     add("--max-epochs", type=positive(int), default=2, metavar="E",
         help="epochs planned for the one-cycle schedule, and the most the run trains (default 2)")
@@ -255,8 +257,6 @@ def metrics(contestants, steps_per_epoch):
 def run(args):
     """Load the data, build the runs, race them, print the outcome; returns the contestants."""
     if args.against == "torch":
-        from .speedrun_torch import require_torch
-
         require_torch()  # before the data is loaded: a missing torch is said at once
     data = load_data(args, {"dataset": "mnist", "limit": args.limit, "test_limit": args.test_limit})
     steps_per_epoch = math.ceil(len(data.train_images) / BATCH_SIZE)

@@ -107,7 +107,7 @@ def test_against_torch_without_torch_is_refused_in_one_sentence(capsys, monkeypa
 
 
 @pytest.mark.parametrize("flag, value", [("--eval-every", "0"), ("--max-epochs", "0"), ("--target", "-1"),
-                                         ("--against", "jax")])
+                                         ("--against", "jax"), ("--seed", "-1")])
 def test_bad_flags_are_refused(capsys, flag, value):
     status, out, err = run(capsys, *QUICK, flag, value)
     assert status == 2 and flag in err
