@@ -187,7 +187,8 @@ def resolve_config(args):
     for key in CONFIG_KEYS:  # a flag given with --resume equals the saved value (check_resume)
         given = getattr(args, key, None)
         config[key] = given if given is not None else saved.get(key, defaults.get(key))
-    config.update(model=model, trainer=trainer, test_limit=args.test_limit)
+    test_limit = args.test_limit if args.test_limit is not None else saved.get("test_limit")  # as backprop keeps it
+    config.update(model=model, trainer=trainer, test_limit=test_limit)
     config["hidden"] = list(config["hidden"]) if config["hidden"] is not None else None
     planned = saved.get("generations", DEFAULTS[trainer]["generations"])
     config["generations"] = done + args.generations if args.generations is not None else planned
