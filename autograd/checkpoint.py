@@ -29,22 +29,26 @@ EXTRA_KINDS = "biufcUS"
 
 def atomic_savez(path, arrays):
     """Write `arrays` to `path` as .npz so that a crash, or a file that would not read back, leaves the old intact."""
-    with atomic_write(path, prefix=".tmp-", verify=lambda tmp: _verify(path, tmp, arrays)) as f:
+    with atomic_write(path, prefix=".tmp-", verify=lambda tmp: verify_read_back(path, tmp, arrays)) as f:
         np.savez(f, **arrays)
 
 
-def _verify(path, tmp, arrays):
-    """Refuse the freshly written `tmp` unless it reads back with the keys, shapes and dtypes of `arrays`."""
+def verify_read_back(path, tmp, written, read=read_checked, what="checkpoint", entries="entries"):
+    """Refuse the freshly written `tmp` unless `read(tmp)` gives back the keys, shapes and dtypes of `written`.
+
+    The check every save makes before its file replaces `path` (`what` and
+    `entries` name the kind of file and its contents in the sentence).
+    """
     try:
-        back = read_checked(tmp)
-        same = back.keys() == arrays.keys() and all(
-            back[k].shape == np.shape(v) and back[k].dtype == np.asarray(v).dtype for k, v in arrays.items())
+        back = read(tmp)
+        same = back.keys() == written.keys() and all(
+            back[k].shape == np.shape(v) and back[k].dtype == np.asarray(v).dtype for k, v in written.items())
     except CheckpointError as e:
         same, why = False, f": {e}"
     else:
-        why = ": its entries differ from those written"
+        why = f": its {entries} differ from those written"
     if not same:
-        raise CheckpointError(f"the checkpoint written for {path!s} did not read back{why}; {path!s} was left as is")
+        raise CheckpointError(f"the {what} written for {path!s} did not read back{why}; {path!s} was left as is")
 
 
 def read_npz(path, check=None, select=None, limit=MAX_EXTRA_BYTES):

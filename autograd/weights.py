@@ -18,7 +18,7 @@ The `safetensors` package is imported only here, when such a file is used (`pip 
 
 import numpy as np
 
-from .checkpoint import check_arrays, write_arrays
+from .checkpoint import check_arrays, verify_read_back, write_arrays
 from .errors import CheckpointError
 from .files import atomic_write
 from .npz import Header, what_it_is
@@ -60,22 +60,11 @@ def save_weights(path, parameters, buffers=()):
     # np.require, not np.ascontiguousarray, which would turn a 0-d array into a 1-d one.
     tensors = {key: np.require(value, requirements="C") for key, value in tensors_of(parameters, buffers).items()}
     data = api.save(tensors)
-    with atomic_write(path, prefix=".tmp-", verify=lambda tmp: _verify(path, tmp, tensors)) as f:
+    def verify(tmp):
+        verify_read_back(path, tmp, tensors, read_weights, what="weights", entries="tensors")
+
+    with atomic_write(path, prefix=".tmp-", verify=verify) as f:
         f.write(data)
-
-
-def _verify(path, tmp, tensors):
-    """Refuse the freshly written `tmp` unless it reads back with the keys, shapes and dtypes of `tensors`."""
-    try:
-        back = read_weights(tmp)
-        same = back.keys() == tensors.keys() and all(
-            back[k].shape == v.shape and back[k].dtype == v.dtype for k, v in tensors.items())
-    except CheckpointError as e:
-        same, why = False, f": {e}"
-    else:
-        why = ": its tensors differ from those written"
-    if not same:
-        raise CheckpointError(f"the weights written for {path!s} did not read back{why}; {path!s} was left as is")
 
 
 def read_weights(path, check=None):
