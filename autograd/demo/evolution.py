@@ -102,7 +102,8 @@ def saved_run(path):
     if not os.path.isfile(path):
         return None
     try:
-        extra = {k[len("extra/"):]: v for k, v in read_npz(path).items() if k.startswith("extra/")}
+        arrays = read_npz(path, select=lambda key: key.startswith("extra/"))  # the weights are read by the trainer
+        extra = {k[len("extra/"):]: v for k, v in arrays.items()}
     except CheckpointError:
         return None
     return extra if str(extra.get("format", "")) == FORMAT else None
