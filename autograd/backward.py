@@ -15,7 +15,7 @@ in reverse order; the node turns dG/df into one addend per input
 
 import numpy as np
 
-from .errors import GraphError, describe
+from .errors import GraphError, at_node, describe
 from .ledger import checked_addends, fitted
 from .node import Leaf
 from .parameter import Parameter
@@ -63,7 +63,7 @@ def sweep(plan, ledger, observer=None):
     the engine a tenth of its time per node.
     """
     sums, owned = ledger.sums, ledger.owned
-    node = None
+    node = addends = None
     try:
         for node, slot, needs, targets in plan.steps:
             g = sums[slot]
@@ -94,13 +94,25 @@ def sweep(plan, ledger, observer=None):
                     sums[target] = prev + a
                     owned[target] = True
     except Exception as e:
-        raise as_graph_error(node, e)  # noqa: B904 - the cause is set inside
+        here = e.__traceback__ is not None and e.__traceback__.tb_next is None  # raised by the sweep, not the node
+        raise as_graph_error(node, e, addends if here else None)  # noqa: B904 - the cause is set inside
 
 
-def as_graph_error(node, error):
-    """`error` itself when the engine raised it on purpose, else a GraphError naming the node that failed."""
+def as_graph_error(node, error, addends=None):
+    """The GraphError naming the node that failed in backward (the engine's own errors named if they are not).
+
+    `addends`, when the sweep itself failed on what the node returned, is
+    searched for an addend that is no array, the usual cause.
+    """
     if isinstance(error, GraphError):
-        return error
-    wrapped = GraphError(f"{describe(node)} failed in backward: {type(error).__name__}: {error}")
+        return at_node(node, error, "backward")
+    odd = [(k, a) for k, a in enumerate(addends or ()) if a is not None and not isinstance(a, (np.ndarray, np.generic))]
+    if node is not None and odd:
+        k, a = odd[0]
+        text = (f"{describe(node)}: backward must return numpy arrays (or None) as addends, "
+                f"got {type(a).__name__} {a!r:.40} for input {k} '{node.inputs[k].name}'")
+    else:
+        text = f"{describe(node)} failed in backward: {type(error).__name__}: {error}"
+    wrapped = GraphError(text)
     wrapped.__cause__ = error
     return wrapped

@@ -5,38 +5,116 @@ entry of its optimizer state, `buffer/<owner>/<key>` a non-trained array
 (batch norm's running statistics, owned by `<block>.batch_norm`),
 `extra/<key>` anything the caller adds (epoch, RNG state...), `graph/updates`
 the number of updates applied (what schedules count; 0 in older files). Loading never
-unpickles (`allow_pickle=False`), checks the whole file against the graph
-before it changes anything, and writing goes to a temporary file that
-replaces the old one only when complete.
+unpickles, reads the arrays' headers and checks them against the graph
+before it reads any data (autograd.npz), and checks the whole file before it
+changes anything. Saving checks `extra` before it writes anything, and
+writes to a temporary file that replaces the old one only when complete and
+read back (so a save never replaces a loadable checkpoint with one that
+does not load).
 """
-
-import zipfile
 
 import numpy as np
 
 from .errors import CheckpointError
 from .files import atomic_write
+from .npz import read_checked
+
+#: The most bytes a file's entries other than the graph's parameters, their state and buffers
+#: (the extras) may take: what `save_parameters` writes and `read_npz` reads without a graph's shapes to check.
+MAX_EXTRA_BYTES = 256 * 2**20
+
+#: The kinds of array an extra entry may be: booleans, numbers and strings (never Python objects).
+EXTRA_KINDS = "biufcUS"
 
 
 def atomic_savez(path, arrays):
-    """Write `arrays` to `path` as .npz so that a crash leaves the old file intact."""
-    with atomic_write(path, prefix=".tmp-") as f:
+    """Write `arrays` to `path` as .npz so that a crash, or a file that would not read back, leaves the old intact."""
+    with atomic_write(path, prefix=".tmp-", verify=lambda tmp: verify_read_back(path, tmp, arrays)) as f:
         np.savez(f, **arrays)
 
 
-def read_npz(path):
-    """All arrays of an .npz file as a dict, with a clear error if unreadable."""
+def verify_read_back(path, tmp, written, read=read_checked, what="checkpoint", entries="entries"):
+    """Refuse the freshly written `tmp` unless `read(tmp)` gives back the keys, shapes and dtypes of `written`.
+
+    The check every save makes before its file replaces `path` (`what` and
+    `entries` name the kind of file and its contents in the sentence).
+    """
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except FileNotFoundError:
-        raise CheckpointError(f"parameter file {path!s} does not exist") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
-        raise CheckpointError(f"parameter file {path!s} is not a readable .npz archive: {e}") from None
+        back = read(tmp)
+        same = back.keys() == written.keys() and all(
+            back[k].shape == np.shape(v) and back[k].dtype == np.asarray(v).dtype for k, v in written.items())
+    except CheckpointError as e:
+        same, why = False, f": {e}"
+    else:
+        why = f": its {entries} differ from those written"
+    if not same:
+        raise CheckpointError(f"the {what} written for {path!s} did not read back{why}; {path!s} was left as is")
+
+
+def read_npz(path, check=None, select=None, limit=MAX_EXTRA_BYTES):
+    """All arrays of an .npz file as a dict, with one clear sentence if it is not a readable checkpoint.
+
+    Nothing is read before the headers are: `select(key)` keeps only some
+    entries; `check(headers)` (see autograd.npz.Header) may refuse them and
+    returns the keys whose shapes it pinned to the graph's; every other
+    entry counts against `limit` bytes, so that a forged header announcing
+    a huge array is refused instead of allocated.
+    """
+    def checked(headers):
+        pinned = check(headers) if check is not None else set()
+        loose = {key: h for key, h in headers.items() if key not in pinned}
+        total = sum(h.nbytes for h in loose.values())
+        if total > limit:
+            key = max(loose, key=lambda k: loose[k].nbytes)
+            raise CheckpointError(
+                f"parameter file {path!s} announces {total} bytes of entries outside the graph's parameters "
+                f"(the largest, '{key}', a {loose[key].dtype} array of shape {loose[key].shape}), more than the "
+                f"{limit} a checkpoint's extras may take"
+            )
+
+    return read_checked(path, check=checked, select=select)
+
+
+def check_extra(path, extra):
+    """{`extra/<key>`: array} of the caller's `extra` entries, or a ValueError naming the first that cannot be saved.
+
+    A checkpoint holds arrays of booleans, numbers or strings, never pickled
+    Python objects (which it could not load back): a dict, None or a ragged
+    list is refused before anything is written.
+    """
+    arrays = {}
+    for key, value in (extra or {}).items():
+        if not isinstance(key, str):
+            raise ValueError(f"extra entry {key!r} for {path!s}: the keys of extra must be strings")
+        what = f"extra[{key!r}] for {path!s}"
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            raise ValueError(f"{what} is a ragged sequence (its items differ in length), which makes no array; "
+                             "save each part as its own entry, or json.dumps it") from None
+        if array.dtype.kind not in EXTRA_KINDS:
+            raise ValueError(f"{what} is {type(value).__name__} {_short(value)}, which a checkpoint cannot hold: "
+                             "give booleans, numbers, strings or arrays of them (json.dumps a dict)")
+        arrays[f"extra/{key}"] = array
+    total = sum(a.nbytes for a in arrays.values())
+    if total > MAX_EXTRA_BYTES:
+        raise ValueError(f"the extra entries for {path!s} take {total} bytes, more than the {MAX_EXTRA_BYTES} a "
+                         "checkpoint's extras may take (a file that large would be refused when loaded)")
+    return arrays
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def save_parameters(path, parameters, extra=None, buffers=(), updates=0):
-    """Write `parameters` (values and optimizer state), `buffers` [(owner, dict)], `updates` and `extra` to `path`."""
+    """Write `parameters` (values and optimizer state), `buffers` [(owner, dict)], `updates` and `extra` to `path`.
+
+    `extra` is checked first (see check_extra): a value the file could not
+    hold, or hold and load back, raises before anything is written.
+    """
+    extras = check_extra(path, extra)
     arrays = {"graph/updates": np.asarray(updates, dtype=np.int64)}
     for owner, entries in buffers:
         for key, value in entries.items():
@@ -45,8 +123,7 @@ def save_parameters(path, parameters, extra=None, buffers=(), updates=0):
         arrays[f"param/{p.name}"] = p.value
         for key, value in p.state.items():
             arrays[f"state/{p.name}/{key}"] = np.asarray(value)
-    for key, value in (extra or {}).items():
-        arrays[f"extra/{key}"] = np.asarray(value)
+    arrays.update(extras)
     atomic_savez(path, arrays)
 
 
@@ -56,20 +133,26 @@ def load_parameters(path, parameters, buffers=()):
     Every check runs before any parameter changes, so a file that does not fit
     leaves the graph exactly as it was.
     """
-    arrays = read_npz(path)
-    check_arrays(path, arrays, parameters, buffers)
+    arrays = read_npz(path, check=lambda headers: check_arrays(path, headers, parameters, buffers))
     updates = _updates(path, arrays)
     write_arrays(arrays, parameters, buffers, with_state=True)
     return {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}, updates
 
 
 def check_arrays(path, arrays, parameters, buffers):
-    """Refuse `arrays` (keyed as in this module's layout) unless they fit the parameters and buffers in full."""
+    """Refuse `arrays` (keyed as in this module's layout) unless they fit the parameters and buffers in full.
+
+    `arrays` may hold arrays or only their headers (autograd.npz.Header:
+    shape and dtype). Returns the keys whose shapes were checked against
+    the graph's: the parameters, their optimizer state and the buffers.
+    """
     by_name = {p.name: p for p in parameters}
     _check_names(path, arrays, by_name)
     _check_parameters(path, arrays, by_name)
     _check_state(path, arrays, by_name)
     _check_buffers(path, arrays, buffers)
+    owned = {f"buffer/{owner}/{key}" for owner, entries in buffers for key in entries}
+    return {key for key in arrays if key.startswith(("param/", "state/")) or key in owned}
 
 
 def write_arrays(arrays, parameters, buffers, with_state):

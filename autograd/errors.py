@@ -60,3 +60,20 @@ def static_shape(shape):
     if shape is None:
         return "(shape unknown)"
     return "(" + ", ".join("N" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def at_node(node, error, step):
+    """`error` (a GraphError) itself when it names `node`, else one of its class that does, saying in which `step`.
+
+    A node's own forward or backward may raise an engine error without
+    knowing its name (a reduction told an axis out of range): the pass that
+    ran it adds the name, operation and input shapes; the cause is kept.
+    """
+    if node is None or f"node '{node.name}'" in str(error):
+        return error
+    try:
+        named = type(error)(f"{describe(node)} failed in {step}: {error}")
+    except TypeError:  # an error class with a constructor of its own: better unnamed than lost
+        return error
+    named.__cause__ = error
+    return named

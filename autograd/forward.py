@@ -1,6 +1,7 @@
 """The forward pass: every computed node in topological order, and errors that say which node failed.
 
-A node that fails is reported with its name, operation and input shapes.
+A node that fails is reported with its name, operation and input shapes
+(an engine error its forward raised without naming it gets them added).
 When numpy's own words are about shapes, the node's shape rule
 (`infer_shape`), asked about the actual input shapes, usually says better
 what is wrong; shapes unknown at wiring (a batch axis, an input declared
@@ -9,7 +10,8 @@ without a shape) are only checked then.
 
 import numpy as np
 
-from .errors import GraphError, NodeError, ShapeError, describe
+from . import config
+from .errors import GraphError, NodeError, ShapeError, at_node, describe
 from .ledger import check_finite
 
 
@@ -33,8 +35,8 @@ def run_forward(computed, stamp, keep, training, detect_anomaly):
                 check_output(node)
             if detect_anomaly:
                 check_finite(node.value, f"the forward value of {describe(node)}")
-    except GraphError:
-        raise
+    except GraphError as e:
+        raise at_node(node, e, "forward")  # noqa: B904 - the cause is set inside
     except Exception as e:
         raise forward_error(node, e) from e
 
@@ -49,6 +51,12 @@ def check_output(node):
         raise NodeError(
             f"{describe(node)}: forward returned {value.dtype} values from {'/'.join(sorted(map(str, floats)))} "
             "inputs: a node must keep its inputs' float dtype (no float64 temporaries in a float32 graph)"
+        )
+    default = config.get_default_dtype()
+    if value.dtype.kind == "f" and not floats and value.dtype != default:  # else found only at a later backward
+        raise NodeError(
+            f"{describe(node)}: forward returned {value.dtype} values from inputs without floats: a node that "
+            f"makes floats makes them of the default float dtype, {default} (config.get_default_dtype())"
         )
 
 

@@ -36,7 +36,8 @@ class GradcheckReport:
     An entry passes when |analytic - numeric| <= atol + tolerance * max(|analytic|, |numeric|):
     relative for large gradients, absolute for tiny ones (after training, a
     pure relative error would flag the finite differences' own rounding).
-    `failures` maps each failing array's name to a sentence saying by how much.
+    `failures` maps each failing array's name to a sentence saying by how much:
+    its worst entry's relative and absolute errors against the two tolerances.
     """
 
     def __init__(self, rows, tolerance, atol=0.0, failures=None):
@@ -186,7 +187,26 @@ def _failure(analytic, numeric, tolerance, atol):
     k = np.unravel_index(np.argmax(np.where(bad, diff - allowed, -np.inf)), diff.shape)
     return (f"{int(bad.sum())} of {diff.size} entries off by more than {atol:.1e} + {tolerance:.1e} * |gradient|; "
             f"worst at {tuple(int(i) for i in k)}: analytic {analytic[k]:.6e}, numeric {numeric[k]:.6e}, "
-            f"off by {diff[k]:.3e} where {allowed[k]:.3e} is allowed")
+            f"off by {diff[k]:.3e} where {allowed[k]:.3e} is allowed; "
+            + _parts(diff[k], analytic[k], numeric[k], tolerance, atol))
+
+
+def _parts(diff, analytic, numeric, tolerance, atol):
+    """The entry's relative and absolute errors against their tolerances, and which one governs the allowance.
+
+    Exceeding the sum atol + tolerance * magnitude means exceeding each
+    part; what tells a real fault from rounding is which part is the larger
+    (the absolute one, for tiny gradients).
+    """
+    magnitude = max(abs(analytic), abs(numeric))
+    rel = diff / magnitude if magnitude > 0 else np.inf
+
+    def over(error, limit):
+        return f", {error / limit:.3g} times over" if np.isfinite(error) and limit > 0 else ""
+
+    governs = "absolute" if atol >= tolerance * magnitude else "relative"
+    return (f"relative error {rel:.3e} against tolerance {tolerance:.1e}{over(rel, tolerance)}, absolute error "
+            f"{diff:.3e} against atol {atol:.1e}{over(diff, atol)} (the {governs} tolerance is the larger part here)")
 
 
 def _dot(nodes, arrays):

@@ -138,9 +138,10 @@ def checked_addends(sender, addends):
         addends = tuple(addends)
     count = len(sender.inputs)
     if not isinstance(addends, tuple) or len(addends) != count:
-        got = f"a tuple of {len(addends)}" if isinstance(addends, tuple) else f"a {type(addends).__name__}"
+        got = f"a tuple of {len(addends)}" if isinstance(addends, tuple) else f"a bare {type(addends).__name__}"
+        hint = " (write `return (addend,)` for one input)" if count == 1 and not isinstance(addends, tuple) else ""
         raise GraphError(
-            f"{describe(sender)}: backward must return a tuple of {count} addend(s), one per input, got {got}"
+            f"{describe(sender)}: backward must return a tuple of {count} addend(s), one per input, got {got}{hint}"
         )
     return addends
 

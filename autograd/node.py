@@ -28,7 +28,8 @@ nodes from the node `g` (dG/df), its input nodes `self.inputs` and the node
 itself (`self`, whose value is f), so that the backward pass is a graph
 that can be run again and differentiated. It may use nothing of one forward
 pass's arrays: a mask or an index that the forward computed is a node too.
-A node type that cannot says why in `first_order_only`.
+A node type that cannot says why in `first_order_only`. A node with
+`differentiable = False` takes part in no backward pass and needs no `vjp`.
 """
 
 import numpy as np
@@ -114,10 +115,11 @@ class Node(Operators):
         try:
             shape = self.infer_shape(*shapes)
         except ShapeError as e:
-            raise ShapeError(f"{describe(self, values=False)}: {e}") from None
+            raise ShapeError(f"{describe(self, values=False)}: {e} (found at wiring)") from None
         except Exception as e:  # a shape rule's own bug, reported where it happened: at wiring
             raise ShapeError(
-                f"{describe(self, values=False)}: its shape rule (infer_shape) raised {type(e).__name__}: {e}"
+                f"{describe(self, values=False)}: its shape rule (infer_shape) raised {type(e).__name__} "
+                f"at wiring: {e}"
             ) from e
         return None if shape is None else tuple(shape)
 

@@ -62,19 +62,29 @@ class Operators:
             return np.full(np.shape(arrays[0]) if arrays else (), ufunc.__name__ == "not_equal")
         name = _OPERATOR_OF_UFUNC.get(ufunc.__name__, f"numpy.{ufunc.__name__}")
         function = _functions.get(name)
-        if method != "__call__" or kwargs or function is None:
+        if function is not None and method == "__call__" and kwargs:
+            node = next((a for a in args if isinstance(a, Operators)), self)
+            raise TypeError(f"numpy.{ufunc.__name__} on node '{node.name}' takes no "
+                            f"{', '.join(f'{k}=' for k in sorted(kwargs))}: a node makes its own output array "
+                            "(drop the keyword, or use node.value for the numbers)")
+        if method != "__call__" or function is None:
             raise TypeError(_numpy_refusal(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")))
         return function(*args)
 
     def __array_function__(self, func, types, args, kwargs):
-        function = _functions.get(f"numpy.{func.__name__}")
+        qualified = f"{func.__module__}.{func.__name__}"  # numpy.linalg.norm is not numpy.norm
+        function = _functions.get(qualified)
         if function is None:
-            raise TypeError(_numpy_refusal(f"numpy.{func.__name__}"))
+            raise TypeError(_numpy_refusal(qualified))
         return function(*args, **kwargs)
 
     @property
     def T(self):
-        """The node with its axes reversed, as numpy's `.T` (a transpose node)."""
+        """The node with its axes reversed, as numpy's `.T` (a transpose node): the matrix transpose in 2-D.
+
+        As in numpy, every axis is reversed, the batch axis too; for the last
+        two axes only, use `nd.swapaxes(x, -1, -2)`.
+        """
         return _call("transpose", ".T", self)
 
     def __add__(self, other):

@@ -21,6 +21,10 @@ seconds of "nodegrad", "numpy", "torch", "torch_channels_last" and "jax" (per
 epoch; per step for the chain; null where absent), "nodegrad_rss_mb" and
 "torch_rss_mb" (peak RSS of each side's worker, MB; null where absent),
 "rss_mb" (every worker's) and "openblas" (the variables the workers saw).
+The `hvp` row (one Hessian-vector product against one training step of
+nodegrad's MLP, see benchmarks.hvp) runs in this process, in the default
+environment only; its JSON object has "step", "hvp", "hvp_with_forward" and
+"hvp_ratio" and null for the implementations' seconds.
 
 Timings on a shared machine are noisy: read the ratios, which compare
 implementations measured in the same run, interleaved.
@@ -35,7 +39,10 @@ import time
 
 from . import settings, timing
 
-ROWS = ("mlp", "chain", "cnn", "vit", "lstm")
+ROWS = ("mlp", "chain", "cnn", "vit", "lstm", "hvp")
+#: Rows that time nodegrad against itself, in this process, once: their ratio
+#: does not depend on the OpenBLAS variables, so they have no `unset` run.
+IN_PROCESS = ("hvp",)
 #: Keys every JSON row has (null where an implementation is absent).
 KEYS = ("row", "env", "name", *timing.IMPLEMENTATIONS, "nodegrad_rss_mb", "torch_rss_mb")
 
@@ -47,6 +54,9 @@ def fastest_torch(row):
 
 
 def _format_row(row):
+    if "hvp_ratio" in row:
+        return (f"{row['name']:<36} {row['env']:<7}  step {row['step'] * 1e3:7.2f} ms  hvp {row['hvp'] * 1e3:7.2f} ms  "
+                f"forward + hvp {row['hvp_with_forward'] * 1e3:7.2f} ms  hvp/step {row['hvp_ratio']:4.2f}")
     ours, theirs = row["nodegrad"], row["numpy"]
     unit, scale = ("ms", 1e3) if ours < 0.1 else ("s", 1.0)
     cells = [
@@ -80,8 +90,8 @@ def measure(name, env, samples=None, run=None):
     module's run function (tests)."""
     if run is None:
         run = importlib.import_module(f"benchmarks.{name}").run
-    kwargs = {"env": env}
-    if samples is not None and name != "chain":
+    kwargs = {} if name in IN_PROCESS else {"env": env}
+    if samples is not None and name not in ("chain", *IN_PROCESS):
         kwargs["samples"] = samples
     result = run(**kwargs)
     result = result[0] if isinstance(result, list) else result
@@ -113,7 +123,7 @@ def main(argv=None, run=None):
     rows = []
     for name in args.only:
         start = time.perf_counter()
-        for env in envs:
+        for env in ("default",) if name in IN_PROCESS else envs:
             rows.append(measure(name, env, args.samples, run))
             print(_format_row(rows[-1]), flush=True)
             if args.json:

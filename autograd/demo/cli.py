@@ -6,17 +6,15 @@ apart from the command itself.
 """
 
 import argparse
-import os
 import shlex
+import sys
 import time
 
+from . import arguments
 from . import data as mnist_data
 
 PROG = "nodegrad-mnist"
 
-#: File types of the pictures, by flag.
-PICTURE_TYPES = {"draw": (".svg", ".png", ".pdf", ".dot", ".gv"), "plot": (".png", ".svg", ".pdf"),
-                 "predictions": (".png", ".svg", ".pdf"), "trace_backward": (".html", ".htm")}
 #: Flags of one invocation that a checkpoint does not store; the Ctrl-C hint repeats them (and --no-progress).
 REPEATED_FLAGS = ("data", "plot", "predictions", "metrics_json")
 
@@ -36,26 +34,12 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def check_output_paths(args):
-    """Refuse, before any work is done, an output file that could not be written at the end."""
-    for flag in ("save", "draw", "plot", "predictions", "metrics_json", "trace_backward"):
-        path = getattr(args, flag)
-        if not path:
-            continue
-        option = "--" + flag.replace("_", "-")
-        if os.path.isdir(path):
-            raise UsageError(f"{option} {path} is a folder, not a file name")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise UsageError(f"the folder of {option} {path} does not exist")
-        if flag == "save" and path.lower().endswith(".safetensors"):
-            raise UsageError(f"--save {path}: a checkpoint is an .npz file (a .safetensors file holds weights only)")
-        types = PICTURE_TYPES.get(flag)
-        extension = os.path.splitext(path)[1]
-        if types and extension.lower() not in types:
-            what = f"a {extension} file" if extension else "a file without an extension"
-            raise UsageError(f"{option} {path}: cannot write {what}; use {', '.join(types[:-1])} or {types[-1]}")
+    """Refuse, before any work is done, an output file that could not be written at the end (see `arguments`)."""
+    arguments.check_output_paths(args, UsageError)
 
 
 def load_data(args, config):
+    """The data set of the run `config` (its --limit and --test-limit applied), with a line saying what was read."""
     start = time.perf_counter()
     dataset = mnist_data.load_dataset(config["dataset"], args.data, progress=not args.no_progress)
     dataset = dataset.limited(train=config["limit"], test=config["test_limit"])
@@ -68,7 +52,8 @@ def load_data(args, config):
 
 def resume_command(args):
     """The command that finishes an interrupted run: the checkpoint holds the settings, the rest is repeated."""
-    words = ["python", "-m", "autograd.demo.mnist", "--resume", args.save, "--save", args.save]
+    # This interpreter, by its path: the command works as printed outside an activated environment too.
+    words = [sys.executable or "python", "-m", "autograd.demo.mnist", "--resume", args.save, "--save", args.save]
     for flag in REPEATED_FLAGS:
         value = getattr(args, flag)
         if value:

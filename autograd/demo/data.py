@@ -19,10 +19,12 @@ official archives, or a copy re-compressed by a distribution), and a
 damaged download or a file of the other data set is refused.
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import http.client
 import os
+import sys
 import urllib.request
 import zlib
 from pathlib import Path
@@ -204,17 +206,54 @@ def _urlopen(url, timeout):
     return urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 - the URLs are the fixed mirrors above
 
 
-def fetch_missing(folder, mirrors=None, opener=None, progress=True, timeout=30, source=MNIST_SOURCE):
-    """Download the files of `source` missing from `folder`, trying each mirror in turn."""
-    opener = opener or _urlopen
+#: Seconds to wait for a mirror to answer (or to send more bytes): short, so that a machine without a
+#: network hears about it in seconds, not minutes.
+TIMEOUT = 10
+
+
+def fetch_missing(folder, mirrors=None, opener=None, progress=True, timeout=TIMEOUT, source=MNIST_SOURCE,
+                  say=None):
+    """Download the files of `source` missing from `folder`, trying each mirror in turn.
+
+    `say` (default: a line on stderr) is told each file and mirror before its
+    download starts. If the downloads fail, the folders they created are
+    removed again when nothing else is in them: a failed attempt leaves no
+    empty cache behind.
+    """
     mirrors = source.mirrors if mirrors is None else mirrors
     folder = Path(folder)
+    created = _missing_folders(folder)
+    try:
+        _fetch_each(folder, mirrors, opener or _urlopen, progress, timeout, source, say or _to_stderr)
+    except BaseException:
+        for made in created:  # deepest first; rmdir refuses a folder that holds anything
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
+
+
+def _to_stderr(line):
+    print(line, file=sys.stderr, flush=True)
+
+
+def _missing_folders(folder):
+    """`folder` and those of its parents that do not exist yet, deepest first."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    return missing
+
+
+def _fetch_each(folder, mirrors, opener, progress, timeout, source, say):
     present = file_paths(folder, source) if folder.is_dir() else {}
     for role, (name, digest) in source.files.items():
         if role in present:
             continue
         failures = []
         for mirror in mirrors:
+            say(f"downloading {source.title}'s {name} from {mirror} into {folder}")
             try:
                 download(mirror + name, folder / name, digest, opener=opener, progress=progress, timeout=timeout)
                 break
@@ -247,7 +286,7 @@ class _ContentHasher:
         return self.hasher.hexdigest()
 
 
-def download(url, dest, sha256, opener=None, progress=True, timeout=30):
+def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
     """Fetch `url` to `dest` atomically (temp file, then rename) if what it holds has the SHA-256 `sha256`.
 
     `sha256` is the digest of the decompressed bytes when `dest` ends in .gz.

@@ -102,7 +102,8 @@ def saved_run(path):
     if not os.path.isfile(path):
         return None
     try:
-        extra = {k[len("extra/"):]: v for k, v in read_npz(path).items() if k.startswith("extra/")}
+        arrays = read_npz(path, select=lambda key: key.startswith("extra/"))  # the weights are read by the trainer
+        extra = {k[len("extra/"):]: v for k, v in arrays.items()}
     except CheckpointError:
         return None
     return extra if str(extra.get("format", "")) == FORMAT else None
@@ -187,7 +188,8 @@ def resolve_config(args):
     for key in CONFIG_KEYS:  # a flag given with --resume equals the saved value (check_resume)
         given = getattr(args, key, None)
         config[key] = given if given is not None else saved.get(key, defaults.get(key))
-    config.update(model=model, trainer=trainer, test_limit=args.test_limit)
+    test_limit = args.test_limit if args.test_limit is not None else saved.get("test_limit")  # as backprop keeps it
+    config.update(model=model, trainer=trainer, test_limit=test_limit)
     config["hidden"] = list(config["hidden"]) if config["hidden"] is not None else None
     planned = saved.get("generations", DEFAULTS[trainer]["generations"])
     config["generations"] = done + args.generations if args.generations is not None else planned

@@ -35,7 +35,7 @@ from .augment import Augmenter
 from .cli import PROG, ArgumentParser, UsageError, check_output_paths, load_data, plural, resume_command
 from .metrics import confusion_matrix, format_confusion
 from .recipe import DEFAULTS, OPTIMIZERS
-from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, read_run
+from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, predict_with_bar, read_run
 
 #: Settings a checkpoint remembers. `epochs` is the run's planned total; flags given with
 #: --resume override the others, except the architecture (model, hidden) and the seed.
@@ -194,16 +194,27 @@ def trace_step(args, config, dataset):
     print(f"traced one training step of the {copy.model.name} ({len(trace.steps)} steps) to {args.trace_backward}")
 
 
+def resume(args, config, trainer):
+    """Load the checkpoint of --resume into `trainer`; the epochs left to train.
+
+    Without --save the run goes on but writes no checkpoint: allowed (to
+    try a few more epochs, the file untouched), and said before training.
+    """
+    trainer.load(args.resume)
+    epochs = max(config["epochs"] - trainer.epoch, 0)
+    where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
+    print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
+    if epochs and not args.save:
+        print(f"note: without --save, what this run trains ({plural(epochs, 'more epoch')}) is not saved and "
+              f"{args.resume} stays as it was; add --save {args.resume} to keep it")
+    return epochs
+
+
 def run(args):
     """A backprop run (the gradient-free trainers run in `generations.run`); returns the exit status."""
     config = resolve_config(args)
     trainer = build_trainer(config)
-    epochs = config["epochs"]
-    if args.resume:
-        trainer.load(args.resume)
-        epochs = max(config["epochs"] - trainer.epoch, 0)
-        where = f", epoch {trainer.epoch + 1} at step {trainer.current.step}" if trainer.current else ""
-        print(f"resumed {args.resume}: {plural(trainer.epoch, 'epoch')} done{where}")
+    epochs = resume(args, config, trainer) if args.resume else config["epochs"]
     print(
         f"{trainer.model.summary}: {trainer.graph.parameter_count:,} parameters; {recipe.describe(config)}; "
         f"batch {config['batch_size']}; seed {config['seed']}"
@@ -223,9 +234,10 @@ def run(args):
         if args.epochs is None:
             print(f"the run in {args.resume} is complete ({plural(trainer.epoch, 'epoch')}); evaluating it "
                   "(--epochs N trains N more)")
-        accuracy = trainer.accuracy(dataset.test_images, dataset.test_labels)
+        predicted = predict_with_bar(trainer, dataset.test_images, progress=not args.no_progress)
+        accuracy = float(np.mean(predicted == dataset.test_labels))
         print(f"test accuracy of {args.resume}: {accuracy:.2%}")
-        write_outputs(args, config, trainer, dataset, accuracy)
+        write_outputs(args, config, trainer, dataset, accuracy, predicted)
         return 0
     if args.resume:
         print(f"training {plural(epochs, 'more epoch')}, to epoch {config['epochs']}")
@@ -236,7 +248,7 @@ def run(args):
                 progress=not args.no_progress)
     except Interrupted:
         return interrupted(args, trainer)
-    predicted = trainer.predict(dataset.test_images)
+    predicted = predict_with_bar(trainer, dataset.test_images, progress=not args.no_progress)
     print(format_confusion(confusion_matrix(dataset.test_labels, predicted)))
     accuracy = float(np.mean(predicted == dataset.test_labels))
     seconds = sum(trainer.history.seconds)

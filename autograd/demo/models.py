@@ -158,13 +158,15 @@ def flatten_nchw(key, channels, side):
     return export, import_
 
 
-def conv_block(x, in_channels, out_channels, name, rng):
-    """conv 5x5 ('same' padding) -> batch norm -> relu -> 2x2 max pool, in one scope: halves the image side.
+def conv_block(x, in_channels, out_channels, name, rng, padding=2):
+    """conv 5x5 -> batch norm -> relu -> 2x2 max pool, in one scope: halves the image side.
 
-    No conv bias: the batch norm's shift (beta) plays its part.
+    `padding=2` keeps the side through the convolution ('same'); 0 takes 4
+    pixels off it ('valid', LeNet's). No conv bias: the batch norm's shift
+    (beta) plays its part.
     """
     with scope(name):
-        x = Conv2d(in_channels, out_channels, 5, padding=2, bias=False, name="conv", rng=rng)(x)
+        x = Conv2d(in_channels, out_channels, 5, padding=padding, bias=False, name="conv", rng=rng)(x)
         x = BatchNorm(out_channels, name="bn")(x)
         x = relu(x, name="relu")
         return max_pool2d(x, 2, name="pool")

@@ -160,8 +160,11 @@ class Trainer:
         self.epoch += 1
 
     # -- evaluation -------------------------------------------------------------
-    def predict(self, images, batch_size=1000, should_stop=lambda: False):
-        """Predicted classes of `images`, in evaluation mode and without gradients."""
+    def predict(self, images, batch_size=1000, should_stop=lambda: False, on_batch=None):
+        """Predicted classes of `images`, in evaluation mode and without gradients.
+
+        `on_batch(count)`, if given, is called after every batch (a progress bar's update).
+        """
         predictions = []
         self.evaluator.eval()  # the evaluator's own mode: the training graph's passes stay in training mode
         for i in range(0, len(images), batch_size):
@@ -169,6 +172,8 @@ class Trainer:
                 raise Interrupted("stopped during evaluation")
             logits = self.evaluator.forward({self.model.image: images[i : i + batch_size]}, grad=False)
             predictions.append(logits.argmax(axis=1))
+            if on_batch is not None:
+                on_batch(len(logits))
         return np.concatenate(predictions) if predictions else np.zeros(0, dtype=np.int64)
 
     def accuracy(self, images, labels, **kwargs):
@@ -243,8 +248,8 @@ def read_checkpoint(path):
     Raises CheckpointMismatch naming the file when it is not a demo checkpoint
     or lacks one of REQUIRED_ENTRIES.
     """
-    arrays = read_npz(path)
-    extra = {k[len("extra/") :]: v for k, v in arrays.items() if k.startswith("extra/")}
+    arrays = read_npz(path, select=lambda key: key.startswith("extra/"))  # the weights are read by graph.load
+    extra = {k[len("extra/") :]: v for k, v in arrays.items()}
     if str(extra.get("format", "")) != CHECKPOINT_FORMAT:
         raise CheckpointMismatch(f"{path} is not a checkpoint of this demo (no '{CHECKPOINT_FORMAT}' marker)")
     missing = [key for key in REQUIRED_ENTRIES if key not in extra]
@@ -346,7 +351,8 @@ def fit(trainer, data, epochs, save=None, config=None, should_stop=lambda: False
         try:
             state = trainer.train_epoch(images, labels, should_stop=should_stop, on_step=on_step)
             bar.close()
-            accuracy = trainer.accuracy(data.test_images, data.test_labels, should_stop=should_stop)
+            predicted = predict_with_bar(trainer, data.test_images, progress, should_stop=should_stop)
+            accuracy = float(np.mean(predicted == data.test_labels))
         except Interrupted:
             bar.close()
             if save:
@@ -360,3 +366,12 @@ def fit(trainer, data, epochs, save=None, config=None, should_stop=lambda: False
             f"test acc {accuracy:6.2%}  {state.seconds:6.1f} s  ({state.seen / max(state.seconds, 1e-9):,.0f} img/s)"
         )
     return trainer.history
+
+
+def predict_with_bar(trainer, images, progress=True, should_stop=lambda: False):
+    """`trainer.predict(images)` showing a progress bar over the images (none without `progress`)."""
+    from tqdm import tqdm
+
+    with tqdm(total=len(images), unit="img", unit_scale=True, disable=not progress, desc="test", leave=False,
+              dynamic_ncols=True, mininterval=0.2) as bar:
+        return trainer.predict(images, should_stop=should_stop, on_batch=bar.update)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from nodes.common.elementwise import Elementwise
+from nodes.math.indicator import indicator
 
 #: SELU's constants, as PyTorch's nn.SELU (Klambauer et al., 2017).
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -13,7 +14,8 @@ class ELU(Elementwise):
     """f = scale * (x if x > 0 else alpha (exp(x) - 1)), as PyTorch's nn.ELU (scale 1) and nn.SELU.
 
     exp(x) - 1 is computed with expm1, accurate near 0. Backward:
-    dG/dx = g * scale * (1 if x > 0 else alpha exp(x)).
+    dG/dx = g * scale * (1 if x > 0 else alpha exp(x)); for x <= 0,
+    scale alpha exp(x) = f + scale alpha, which is how `vjp` writes it.
     """
 
     op = "elu"
@@ -42,6 +44,12 @@ class ELU(Elementwise):
         np.copyto(slope, self.scale, where=self.positive)
         slope *= g
         return (slope,)
+
+    def vjp(self, g):
+        """dG/dx = g (scale [x > 0] + (1 - [x > 0]) (f + scale alpha)), f this node."""
+        positive = indicator(self.inputs[0], predicate="positive")
+        negative_slope = self + self.scale * self.alpha
+        return (g * (negative_slope + positive * (self.scale - negative_slope)),)
 
 
 def elu(x, alpha=1.0, name=None):

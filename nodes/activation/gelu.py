@@ -5,8 +5,10 @@ import math
 import numpy as np
 
 from nodes.common.elementwise import Elementwise
+from nodes.math.unary import exp
 
 from .normal_cdf import INV_SQRT_2PI, half_square_exp, normal_cdf
+from .tanh import tanh
 
 _C = math.sqrt(2.0 / math.pi)
 _A = 0.044715
@@ -27,6 +29,8 @@ class GELU(Elementwise):
     approximate="tanh": f = 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
         (as in GPT-2); within 1e-3 of the exact form. Backward, with t = tanh(u):
         dG/dx = g (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)).
+    `vjp` writes the same slopes with nodes: Phi(x) a `NormalCDF` node, phi(x)
+    and t built of exp, tanh and arithmetic.
     """
 
     op = "gelu"
@@ -42,6 +46,15 @@ class GELU(Elementwise):
 
     def backward(self, g):
         return (self._backward_tanh(g) if self.approximate == "tanh" else self._backward_exact(g),)
+
+    def vjp(self, g):
+        """dG/dx = g times the slope of the form in use, built of nodes (see the class docstring)."""
+        x = self.inputs[0]
+        if self.approximate == "tanh":
+            t = tanh((x + x * x * x * _A) * _C)
+            du = x * x * (3 * _A * _C) + _C
+            return (g * ((t + 1.0) * 0.5 + x * (1.0 - t * t) * du * 0.5),)
+        return (g * (NormalCDF(x) + x * _density(x)),)
 
     def _forward_exact(self, x):
         e = half_square_exp(x)
@@ -86,6 +99,35 @@ class GELU(Elementwise):
         slope *= 0.5
         slope *= g
         return slope
+
+
+class NormalCDF(Elementwise):
+    """f = Phi(x), the standard normal CDF (`normal_cdf`): the node GELU's `vjp` builds.
+
+    Backward: dG/dx = g phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi) (built of exp nodes in `vjp`).
+    """
+
+    op = "normal_cdf"
+
+    def forward(self, x):
+        if self.keep:
+            self.x = x
+        return normal_cdf(x)
+
+    def backward(self, g):
+        density = half_square_exp(self.x)
+        density *= INV_SQRT_2PI
+        density *= g
+        return (density,)
+
+    def vjp(self, g):
+        """dG/dx = g phi(x)."""
+        return (g * _density(self.inputs[0]),)
+
+
+def _density(x):
+    """phi(x) = exp(-x^2 / 2) / sqrt(2 pi) as nodes."""
+    return exp(x * x * -0.5) * INV_SQRT_2PI
 
 
 def gelu(x, approximate="none", name=None):

@@ -4,7 +4,7 @@ import numpy as np
 
 from nodes.common.elementwise import Elementwise
 
-from .sigmoid import stable_sigmoid
+from .sigmoid import sigmoid, stable_sigmoid
 
 
 class SiLU(Elementwise):
@@ -28,6 +28,11 @@ class SiLU(Elementwise):
         slope *= self.s
         slope *= g
         return (slope,)
+
+    def vjp(self, g):
+        """dG/dx = g (s + f (1 - s)), s = sigmoid(x) a node and f this node (f = x s)."""
+        s = sigmoid(self.inputs[0])
+        return (g * (s + self * (1.0 - s)),)
 
 
 def silu(x, name=None):

@@ -2,9 +2,11 @@
 
 import numpy as np
 
+from autograd import Constant
 from nodes.common.elementwise import Elementwise
+from nodes.math.indicator import indicator
 
-from .sigmoid import stable_sigmoid
+from .sigmoid import sigmoid, stable_sigmoid
 
 
 class Softplus(Elementwise):
@@ -39,6 +41,12 @@ class Softplus(Elementwise):
 
     def backward(self, g):
         return (np.where(self.linear, g, g * stable_sigmoid(self.z)),)
+
+    def vjp(self, g):
+        """dG/dx = g (1 - b (1 - sigmoid(beta x))), b = [beta x <= threshold] a node that passes no gradient."""
+        z = self.inputs[0] * self.beta
+        below = indicator(z, Constant(self.threshold), predicate="at_most")
+        return (g * (1.0 - below * (1.0 - sigmoid(z))),)
 
 
 def softplus(x, beta=1.0, threshold=20.0, name=None):

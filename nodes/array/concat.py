@@ -6,6 +6,8 @@ from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from nodes.common.axes import normalise_axis
 
+from .getitem import GetItem
+
 
 def _check_same_rank(shapes, what):
     if len({len(s) for s in shapes}) > 1:
@@ -51,6 +53,22 @@ class Concat(Node):
     def backward(self, g):
         return tuple(np.split(g, self.ends, axis=self.axis))
 
+    def vjp(self, g):
+        """dG/dx_i = g[..., start_i:end_i, ...] along the axis (GetItem nodes; the sizes are the inputs' static ones).
+
+        An input whose size along the axis is not known at wiring (the batch
+        axis) is refused: the slices would change with the batch.
+        """
+        sizes = [None if x.shape is None else x.shape[self.axis] for x in self.inputs]
+        if None in sizes:
+            raise NotImplementedError(
+                f"concat's vjp slices g at the inputs' sizes along axis {self.axis}, known at wiring, but they are "
+                f"{sizes}: concatenate along an axis of fixed size for gradients of gradients"
+            )
+        ends = np.cumsum(sizes)
+        return tuple(GetItem(g, _along(self.axis, slice(int(end - size), int(end)))) if need else None
+                     for end, size, need in zip(ends, sizes, self.needs))
+
 
 class Stack(Node):
     """f = np.stack(xs, axis), a new axis.   Backward: dG/dx_i = g indexed at i along that axis."""
@@ -75,6 +93,17 @@ class Stack(Node):
 
     def backward(self, g):
         return tuple(np.moveaxis(g, self.axis, 0))
+
+    def vjp(self, g):
+        """dG/dx_i = g indexed at i along the new axis (GetItem nodes)."""
+        return tuple(GetItem(g, _along(self.axis, i)) if need else None for i, need in enumerate(self.needs))
+
+
+def _along(axis, part):
+    """The index that applies `part` (a slice or an int) to `axis` and takes every entry of the other axes."""
+    if axis >= 0:
+        return (slice(None),) * axis + (part,)
+    return (Ellipsis, part) + (slice(None),) * (-axis - 1)
 
 
 def concat(nodes, axis=0, name=None):

@@ -98,6 +98,10 @@ class MoveAxis(Node):
     def backward(self, g):
         return (np.moveaxis(g, self.destination, self.source),)
 
+    def vjp(self, g):
+        """dG/dx = moveaxis(g, destination, source)."""
+        return (MoveAxis(g, self.destination, self.source),)
+
 
 def transpose(x, axes=None, name=None):
     """`x` with its axes permuted by `axes`, reversed when `axes` is None (see Transpose)."""

@@ -130,6 +130,53 @@ class Attention(Node):
         gk = np.swapaxes(ds, -1, -2) @ self.q if self.needs[1] else None
         return (gq, gk, gv, None)[: len(self.inputs)]  # the mask, if a node, gets no gradient
 
+    def vjp(self, g):
+        """The same addends built of nodes: P = softmax(c q k^T) a softmax node (its mask an `AttentionMask` node
+        of the pass), then dV, dP, dS, dQ and dK from matmul, swapaxes and reduction nodes."""
+        from nodes.activation.softmax import softmax
+        from nodes.array.transpose import swapaxes
+        from nodes.math.reduction import sum
+
+        q, k, v = self.inputs[:3]
+        scale = self.scale_given
+        if scale is None:
+            d = q.shape[-1] if q.shape is not None and q.shape[-1] is not None else q.value.shape[-1]
+            scale = 1.0 / math.sqrt(d)
+        masked = self.is_causal or self.mask is not None or len(self.inputs) > 3
+        scores = q @ swapaxes(k, -1, -2) * scale
+        p = softmax(scores, axis=-1, mask=AttentionMask(self, scores) if masked else None)
+        gv = swapaxes(p, -1, -2) @ g if self.needs[2] else None
+        gq = gk = None
+        if self.needs[0] or self.needs[1]:
+            dp = g @ swapaxes(v, -1, -2)
+            ds = p * (dp - sum(dp * p, axis=-1, keepdims=True)) * scale
+            gq = ds @ k if self.needs[0] else None
+            gk = swapaxes(ds, -1, -2) @ q if self.needs[1] else None
+        return (gq, gk, gv, None)[: len(self.inputs)]
+
+
+class AttentionMask(Node):
+    """The boolean mask an Attention node used in this pass: its fixed mask, its fed one and the causal one, and-ed.
+
+    Inputs: the attention node (for its options and fed mask) and the scores
+    (for the shape (..., Tq, Tk)). Attention's `vjp` gives it to a softmax
+    node. Backward: none.
+    """
+
+    op = "attention_mask"
+    differentiable = False
+
+    def infer_shape(self, attention, scores):
+        return scores
+
+    def forward(self, attention, scores):
+        node = self.inputs[0]
+        mask = node.mask if len(node.inputs) == 3 else node.inputs[3].value
+        mask = np.ones(scores.shape, dtype=bool) if mask is None else checked_mask(mask, scores.shape, "scores")
+        if node.is_causal:
+            mask = mask & causal_mask(*scores.shape[-2:])
+        return np.broadcast_to(mask, scores.shape)
+
 
 def fused_attention(q, k, v, mask=None, scale=None, is_causal=False, name=None):
     """softmax(scale q k^T) v in one fused node; scale 1 / sqrt(d) by default (see Attention)."""

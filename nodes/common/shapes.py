@@ -47,3 +47,23 @@ def infer_with_stand_ins(rule, shape):
     if len(one) != len(other):
         return None
     return tuple(a if a == b else None for a, b in zip(one, other, strict=True))
+
+
+def same_shape(pred, target, what=("prediction", "target")):
+    """The shape shared by the static shapes `pred` and `target`, which must be equal (None matches any size).
+
+    For losses that compare entry by entry: a ShapeError names both shapes
+    when they differ, and what numpy's broadcasting would have made of them
+    (an (N, 1) prediction against an (N,) target broadcasts to (N, N)).
+    """
+    if len(pred) == len(target) and all(p is None or t is None or p == t for p, t in zip(pred, target)):
+        return tuple(t if p is None else p for p, t in zip(pred, target))
+    try:
+        hint = f" (numpy would broadcast them to {static_shape(broadcast_shape(pred, target))})"
+    except ShapeError:
+        hint = ""
+    first, second = what
+    raise ShapeError(
+        f"{first} of shape {static_shape(pred)} and {second} of shape {static_shape(target)} must have the same "
+        f"shape{hint}"
+    )

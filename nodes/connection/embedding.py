@@ -48,6 +48,37 @@ class EmbeddingLookup(Node):
         np.add.at(grad, self.indices.reshape(-1), g.reshape(-1, self.table_shape[1]))
         return None, grad
 
+    def vjp(self, g):
+        """dG/dtable = g's rows added into zeros like the table at the indices (an EmbeddingScatter node)."""
+        indices, table = self.inputs
+        return None, EmbeddingScatter(g, indices, table)
+
+
+class EmbeddingScatter(Node):
+    """f = zeros like `like` (V, D) with the rows of a (indices.shape + (D,)) added at `indices`: the lookup's adjoint.
+
+    Backward: dG/da = g[indices] (an EmbeddingLookup of g); indices and `like` get none.
+    """
+
+    op = "embedding_scatter"
+
+    def infer_shape(self, a, indices, like):
+        return like
+
+    def forward(self, a, indices, like):
+        if self.keep:
+            self.indices = indices
+        out = np.zeros(like.shape, dtype=a.dtype)
+        np.add.at(out, indices.reshape(-1), a.reshape(-1, like.shape[1]))
+        return out
+
+    def backward(self, g):
+        return g[self.indices], None, None
+
+    def vjp(self, g):
+        """dG/da = the rows of g at the indices."""
+        return EmbeddingLookup(self.inputs[1], g), None, None
+
 
 def embedding(indices, table, name=None):
     """Rows of `table` (V, D) picked by integer `indices` (N, T): shape (N, T, D)."""

@@ -1,7 +1,11 @@
-"""Average pooling over NHWC images, with PyTorch's ceil mode and count_include_pad."""
+"""Average pooling over NHWC images, with PyTorch's ceil mode and count_include_pad, and its adjoint as a node.
+
+Average pooling is linear: its backward is `AveragePoolingAdjoint`, whose own backward is average pooling again.
+"""
 
 import numpy as np
 
+from autograd import Node
 from nodes.common.layout import from_nhwc, to_nhwc
 
 from .im2col import col2im
@@ -50,6 +54,7 @@ class AveragePooling(Pooling):
         return np.minimum(ends, size) - np.maximum(starts, 0)
 
     def forward(self, x):
+        self._check_fits(x)
         scale = self._inverse_divisors(x.shape[1], x.shape[2], x.dtype)
         if self._tiles(x):
             slices = self._slices(x)
@@ -78,6 +83,54 @@ class AveragePooling(Pooling):
         cols = np.broadcast_to(share[:, :, :, None, :], share.shape[:3] + (kh * kw, share.shape[3]))
         cols = np.ascontiguousarray(cols).reshape(-1, kh * kw * share.shape[3])
         return (self._interior(col2im(self.window, cols, self.padded_shape), self.in_shape),)
+
+    def vjp(self, g):
+        """dG/dx = AveragePoolingAdjoint(g, like=x): this backward as a node, whose backward is this pooling."""
+        return (AveragePoolingAdjoint(g, self.inputs[0], self),)
+
+
+def _average_settings(pool):
+    g = pool.geometry
+    return {"kernel": g.kernel, "stride": g.stride, "padding": g.padding, "ceil_mode": pool.ceil_mode,
+            "count_include_pad": pool.count_include_pad}
+
+
+class AveragePoolingAdjoint(Node):
+    """f = the backward of an AveragePooling `pool` applied to a, in the shape of `like` (the pooled input).
+
+    f[n, h, w, c] = sum over the windows (i, j) covering (h, w) of a[n, i, j, c] / D_ij (see AveragePooling).
+    Backward: dG/da = average pooling of g with the same settings; `like` gets none.
+    """
+
+    op = "avg_pool2d_adjoint"
+
+    def __init__(self, a, like, pool, name=None):
+        self.pool = pool
+        super().__init__(a, like, name=name)
+
+    def infer_shape(self, a, like):
+        return like
+
+    def forward(self, a, like):
+        pool, (kh, kw) = self.pool, self.pool.geometry.kernel
+        share = a * pool._inverse_divisors(like.shape[1], like.shape[2], a.dtype)
+        out = np.zeros(like.shape, dtype=a.dtype)
+        if pool._tiles(out):
+            for s in pool._slices(out):
+                s[...] = share
+            return out
+        cols = np.broadcast_to(share[:, :, :, None, :], share.shape[:3] + (kh * kw, share.shape[3]))
+        cols = np.ascontiguousarray(cols).reshape(-1, kh * kw * share.shape[3])
+        return pool._interior(col2im(pool.window, cols, pool._padded(out, 0).shape), like.shape)
+
+    def backward(self, g):
+        pool = self.pool
+        scale = pool._inverse_divisors(g.shape[1], g.shape[2], g.dtype)
+        return pool.window.windows(pool._padded(g, 0)).sum(axis=(3, 4)) * scale, None
+
+    def vjp(self, g):
+        """dG/da = AveragePooling(g) with the pool's settings."""
+        return AveragePooling(g, **_average_settings(self.pool)), None
 
 
 def avg_pool2d(x, kernel, stride=None, padding=0, ceil_mode=False, count_include_pad=True, layout="NHWC", name=None):

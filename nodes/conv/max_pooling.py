@@ -1,4 +1,11 @@
-"""Max pooling over NHWC images, with PyTorch's dilation, ceil mode and indices of the maxima."""
+"""Max pooling over NHWC images, with PyTorch's dilation, ceil mode and indices of the maxima; its adjoint as nodes.
+
+For backward passes built of nodes, max pooling sends g to the first
+maximum of each window: `MaxPoolArgmax` finds those positions (h W + w in
+each image's and channel's plane, recomputed from x at every pass, no
+gradient), `PlaneScatter` adds g there and `PlaneGather` reads a gradient
+back from them; each of the last two is the other's backward.
+"""
 
 import numpy as np
 
@@ -34,6 +41,7 @@ class MaxPooling(Pooling):
                          name=name)
 
     def forward(self, x):
+        self._check_fits(x)
         if self._tiles(x) and not self.want_indices:
             return self._forward_tiled(x)
         xp = self._padded(x, -np.inf)
@@ -95,6 +103,11 @@ class MaxPooling(Pooling):
         cols = cols.reshape(n * ho * wo, c, kh * kw).transpose(0, 2, 1)
         return (self._interior(col2im(self.window, cols, self.padded_shape), self.in_shape),)
 
+    def vjp(self, g):
+        """dG/dx = PlaneScatter(g, MaxPoolArgmax(x), like=x): g added at each window's first maximum."""
+        x = self.inputs[0]
+        return (PlaneScatter(g, MaxPoolArgmax(x, self), x),)
+
     def _backward_tiled(self, g):
         blocks, f, (n, h, w, c) = self.blocks, self.f, self.in_shape
         (kh, kw), (ho, wo) = self.geometry.kernel, f.shape[1:3]
@@ -141,6 +154,92 @@ class MaxPoolIndices(Node):
 
     def backward(self, g):  # pragma: no cover - the engine never asks a non-differentiable node
         return (None,)
+
+
+class MaxPoolArgmax(Node):
+    """f = h W + w of the first maximum of each window of a MaxPooling `pool` on x (int64, shaped like its output).
+
+    Computed from x at every pass, as PyTorch's return_indices. Backward: none.
+    """
+
+    op = "max_pool2d_argmax"
+    differentiable = False
+
+    def __init__(self, x, pool, name=None):
+        self.pool = pool
+        super().__init__(x, name=name)
+
+    def infer_shape(self, x):
+        return self.pool.infer_shape(x)
+
+    def forward(self, x):
+        pool = self.pool
+        windows = pool.window.windows(pool._padded(x, -np.inf))  # (N, Ho, Wo, kh, kw, C)
+        n, ho, wo, kh, kw, c = windows.shape
+        first = windows.transpose(0, 1, 2, 5, 3, 4).reshape(n, ho, wo, c, kh * kw).argmax(axis=-1)
+        return pool._plane_indices(first, x.shape)
+
+
+def _plane(shape, index):
+    """(batch, plane, channel) index arrays that pick entry index[n, i, j, c] of plane (n, c) of an NHWC array."""
+    n, c = shape[0], shape[-1]
+    return np.arange(n)[:, None, None, None], index, np.arange(c)[None, None, None, :]
+
+
+class PlaneScatter(Node):
+    """f = zeros like `like` (N, H, W, C) with a[n, i, j, c] added at position index[n, i, j, c] = h W + w.
+
+    Backward: dG/da = g read at the positions (PlaneGather); the index and `like` get none.
+    """
+
+    op = "plane_scatter"
+
+    def infer_shape(self, a, index, like):
+        return like
+
+    def forward(self, a, index, like):
+        if self.keep:
+            self.index = index
+        n, h, w, c = like.shape
+        out = np.zeros((n, h * w, c), dtype=a.dtype)
+        np.add.at(out, _plane(like.shape, index), a)
+        return out.reshape(like.shape)
+
+    def backward(self, g):
+        n, h, w, c = g.shape
+        return g.reshape(n, h * w, c)[_plane(g.shape, self.index)], None, None
+
+    def vjp(self, g):
+        """dG/da = PlaneGather(g, index)."""
+        return PlaneGather(g, self.inputs[1]), None, None
+
+
+class PlaneGather(Node):
+    """f[n, i, j, c] = x[n, h, w, c] at the position index[n, i, j, c] = h W + w (x NHWC).
+
+    Backward: dG/dx = g added at the positions (PlaneScatter); the index gets none.
+    """
+
+    op = "plane_gather"
+
+    def infer_shape(self, x, index):
+        return tuple(index[:3]) + (x[3],)
+
+    def forward(self, x, index):
+        if self.keep:
+            self.in_shape, self.index = x.shape, index
+        n, h, w, c = x.shape
+        return x.reshape(n, h * w, c)[_plane(x.shape, index)]
+
+    def backward(self, g):
+        n, h, w, c = self.in_shape
+        out = np.zeros((n, h * w, c), dtype=g.dtype)
+        np.add.at(out, _plane(self.in_shape, self.index), g)
+        return out.reshape(self.in_shape), None
+
+    def vjp(self, g):
+        """dG/dx = PlaneScatter(g, index, like=x)."""
+        return PlaneScatter(g, self.inputs[1], self.inputs[0]), None
 
 
 def max_pool2d(x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,

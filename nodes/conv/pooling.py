@@ -8,6 +8,7 @@ import numpy as np
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from nodes.common.layout import to_nhwc
+from nodes.math.reduction import Spread
 
 from .im2col import Geometry
 
@@ -61,8 +62,23 @@ class Pooling(Node):
             raise ShapeError(f"{self.op} expects x of shape (N, H, W, C), got {static_shape(x)}")
         ho, wo = self.out_hw(x[1], x[2])
         if (ho is not None and ho < 1) or (wo is not None and wo < 1):
-            raise ShapeError(f"a {self.geometry.kernel} window does not fit an input of shape {static_shape(x)}")
+            raise ShapeError(self._no_fit(x))
         return (x[0], ho, wo, x[3])
+
+    def _no_fit(self, x):
+        """Why no window fits the (N, H, W, C) shape x: the window's span and the padded image's size."""
+        g = self.geometry
+        spans = [d * (k - 1) + 1 for k, d in zip(g.kernel, g.dilation, strict=True)]
+        padded = ["?" if n is None else str(n + 2 * p) for n, p in zip(x[1:3], g.padding, strict=True)]
+        span = f" (dilation {g.dilation}: it spans {spans[0]} x {spans[1]})" if g.dilation != (1, 1) else ""
+        return (f"a {g.kernel} window{span} does not fit an image of {static_shape(x[1:3])[1:-1].replace(', ', ' x ')} "
+                f"padded by {g.padding} to {padded[0]} x {padded[1]}: the output would be empty")
+
+    def _check_fits(self, x):
+        """Refuse an input no window fits (known only now when its size was not known at wiring)."""
+        ho, wo = self.out_hw(x.shape[1], x.shape[2])
+        if ho < 1 or wo < 1:  # reported by infer_shape, with the node's name (see autograd.forward)
+            raise ValueError(self._no_fit(x.shape))
 
     def _tiles(self, x):
         """Whether the tiled fast path applies to x (in ceil mode, only when the windows cover it exactly)."""
@@ -115,6 +131,10 @@ class GlobalAveragePooling(Node):
         gx = np.empty(self.in_shape, dtype=g.dtype)
         gx[...] = (g * g.dtype.type(1.0 / (h * w)))[:, None, None, :]
         return (gx,)
+
+    def vjp(self, g):
+        """dG/dx = g / (H W) spread over the spatial axes (a Spread node)."""
+        return (Spread(g, self.inputs[0], axis=(1, 2), mean=True),)
 
 
 def global_avg_pool(x, layout="NHWC", name=None):

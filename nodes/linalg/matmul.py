@@ -99,13 +99,25 @@ class MatMul(Node):
         return ga, gb
 
     def vjp(self, g):
-        """dG/da = g @ b^T, dG/db = a^T @ g, in f's broadcast batch shape (SumTo reduces them)."""
+        """dG/da = g @ b^T, dG/db = a^T @ g, in f's broadcast batch shape (SumTo reduces them).
+
+        A 1-d operand is made a matrix first (a[None, :], b[:, None], GetItem
+        nodes), g gets the axis matmul dropped, and the addend loses it again.
+        """
+        from nodes.array.getitem import GetItem
+
         a, b = self.inputs
-        if a.value.ndim < 2 or b.value.ndim < 2:
-            raise NotImplementedError("matmul with a 1-d operand has no differentiable backward yet: "
-                                      "reshape the vector to a matrix (x[None] or x[:, None])")
+        row, column = a.value.ndim == 1, b.value.ndim == 1
+        if column:  # first: a 0-d g (two vectors) becomes (1,), then (1, 1)
+            b, g = GetItem(b, (slice(None), None)), GetItem(g, (Ellipsis, None))
+        if row:
+            a, g = GetItem(a, (None, slice(None))), GetItem(g, (Ellipsis, None, slice(None)))
         ga = matmul(g, SwapAxes(b, -1, -2)) if self.needs[0] else None
         gb = matmul(SwapAxes(a, -1, -2), g) if self.needs[1] else None
+        if row and ga is not None:
+            ga = GetItem(ga, (Ellipsis, 0, slice(None)))
+        if column and gb is not None:
+            gb = GetItem(gb, (Ellipsis, 0))
         return ga, gb
 
 

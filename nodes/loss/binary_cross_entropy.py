@@ -1,18 +1,25 @@
 """Binary cross-entropy on logits, fused with the sigmoid and numerically stable, with PyTorch's pos_weight."""
 
+import math
+
 import numpy as np
 
-from autograd import Node, ShapeError
+from autograd import Constant, Node, ShapeError
 from autograd.errors import static_shape
-from nodes.activation.sigmoid import stable_sigmoid
+from nodes.activation.sigmoid import sigmoid, stable_sigmoid
+from nodes.activation.softplus import softplus
 from nodes.common.reductions import check_reduction
-from nodes.common.shapes import broadcast_shape, broadcasts_to
+from nodes.common.shapes import broadcasts_to, same_shape
+from nodes.math.reduction import Spread
 
 
 class BinaryCrossEntropyWithLogits(Node):
     """Cross-entropy of targets t in [0, 1] against probabilities s(z) = sigmoid(z), as nn.BCEWithLogitsLoss.
 
-    Per entry, with the positive-class weight q (`pos_weight`, broadcast
+    The logits and the targets must have the same shape, as in PyTorch
+    (checked at wiring when the static shapes tell, else at the forward
+    pass): numpy's broadcasting would turn (N, 1) logits and (N,) targets
+    into N x N losses. Per entry, with the positive-class weight q (`pos_weight`, broadcast
     against the logits, typically one per class on the last axis; 1 by default),
         l = -q t log s(z) - (1 - t) log(1 - s(z))
     computed as
@@ -34,12 +41,14 @@ class BinaryCrossEntropyWithLogits(Node):
         super().__init__(logits, targets, name=name)
 
     def infer_shape(self, logits, targets):
-        shape = broadcast_shape(logits, targets)
+        shape = same_shape(logits, targets, what=("logits", "targets"))
         if self.pos_weight is not None and not broadcasts_to(self.pos_weight.shape, shape):
             raise ShapeError(f"pos_weight of shape {self.pos_weight.shape} does not broadcast to {static_shape(shape)}")
         return shape if self.reduction == "none" else ()
 
     def forward(self, z, t):
+        if z.shape != t.shape:  # reported by infer_shape, with the node's name (see autograd.forward)
+            raise ValueError(f"shapes {z.shape} and {t.shape} differ")
         t = t.astype(z.dtype, copy=False)  # integer 0/1 targets must not promote z
         q, neg_log_s = self._pos_weight(z.dtype), None
         if q is None:  # q = 1: l = max(z, 0) - z t + log(1 + exp(-|z|))
@@ -65,6 +74,20 @@ class BinaryCrossEntropyWithLogits(Node):
         if self.needs[1]:
             gt = -z * scale if q is None else ((q - 1) * self.neg_log_s - z) * scale
         return gz, gt
+
+    def vjp(self, g):
+        """The same addends with s(z) a sigmoid node, -log s(z) = softplus(-z) and g / n spread (mean)."""
+        z, t = self.inputs
+        s = sigmoid(z)
+        if self.pos_weight is None:
+            gz, gt = s - t, -z
+        else:
+            q = Constant(self.pos_weight)
+            gz = (1.0 + (q - 1.0) * t) * s - q * t
+            gt = (q - 1.0) * softplus(-z, threshold=math.inf) - z
+        if self.reduction == "mean":
+            g = Spread(g, gz, mean=True)
+        return (gz * g if self.needs[0] else None), (gt * g if self.needs[1] else None)
 
     def _pos_weight(self, dtype):
         if self.pos_weight is None:

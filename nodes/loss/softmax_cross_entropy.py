@@ -5,7 +5,9 @@ import numpy as np
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from autograd.vectors import arange
+from nodes.activation.softmax import softmax
 from nodes.common.reductions import check_reduction
+from nodes.math.reduction import Spread, sum
 
 
 class SoftmaxCrossEntropy(Node):
@@ -90,6 +92,20 @@ class SoftmaxCrossEntropy(Node):
             grad -= (e / k) * (_column(kept) if self.w is None else np.outer(kept, self.w))
         return grad, None
 
+    def vjp(self, g):
+        """dG/dz = r (T p - t) with p a softmax node and t, w_{y_n} `CrossEntropyTargets` nodes of the labels.
+
+        r is g / sum_n w_{y_n} (mean), g (sum), or g_n spread along each row (none).
+        """
+        z, labels = self.inputs
+        t = CrossEntropyTargets(labels, z, loss=self)
+        grad = softmax(z) * sum(t, axis=1, keepdims=True) - t
+        if self.reduction == "none":
+            return grad * Spread(g, z, axis=1), None
+        if self.reduction == "mean":
+            g = g / sum(CrossEntropyTargets(labels, z, loss=self, part="row_weights"))
+        return grad * g, None
+
     def _row_weights(self, w, safe, valid, n, dtype):
         """w_{y_n} per row (0 on ignored rows) and their sum; None and n when every row weighs 1."""
         if w is None and valid is None:
@@ -157,6 +173,46 @@ class SoftmaxCrossEntropy(Node):
             return 1
         one = dtype.type(1)
         return one / dtype.type(total) if total else dtype.type(np.nan)  # every row ignored: NaN, as PyTorch
+
+
+class CrossEntropyTargets(Node):
+    """The targets t_nk = w_k ((1 - e) [k = y_n] + e / K) (0 on ignored rows) of a SoftmaxCrossEntropy `loss`.
+
+    With part="row_weights", the row weights w_{y_n} instead (1 without
+    class weights, 0 on ignored rows), whose sum the mean divides by. Computed
+    from the labels at every pass, in the dtype of the logits (the second
+    input, which only lends its shape and dtype): the loss's `vjp` builds
+    them. Backward: none (labels are integers).
+    """
+
+    op = "ce_targets"
+    differentiable = False
+
+    def __init__(self, labels, logits, loss, part="targets", name=None):
+        if part not in ("targets", "row_weights"):
+            raise ValueError(f"cross-entropy targets: part must be 'targets' or 'row_weights', got {part!r}")
+        self.loss, self.part = loss, part
+        super().__init__(labels, logits, name=name)
+
+    def infer_shape(self, labels, logits):
+        return tuple(logits) if self.part == "targets" else tuple(labels)
+
+    def forward(self, labels, z):
+        loss, (n, k) = self.loss, z.shape
+        valid = loss._check_labels(labels, n, k)
+        safe = labels if valid is None else np.where(valid, labels, 0)
+        w = loss._class_weights(z.dtype, k)
+        if self.part == "row_weights":
+            wy, _ = loss._row_weights(w, safe, valid, n, z.dtype)
+            return np.ones(n, dtype=z.dtype) if wy is None else wy
+        e = loss.smoothing
+        t = np.full((n, k), e / k, dtype=z.dtype)
+        t[arange(n), safe] += 1 - e
+        if w is not None:
+            t *= w
+        if valid is not None:
+            t *= valid[:, None]
+        return t
 
 
 def _column(v):

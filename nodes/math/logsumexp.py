@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .reduction import _Reduction
+from .reduction import Spread, _Reduction
+from .unary import exp
 
 
 class LogSumExp(_Reduction):
@@ -35,6 +36,12 @@ class LogSumExp(_Reduction):
         np.exp(p, out=p)
         p *= self._with_kept_dims(g)
         return (p,)
+
+    def vjp(self, g):
+        """dG/dx = Spread(g) exp(x - Spread(f)), f this node spread back over the reduced axes."""
+        x = self.inputs[0]
+        f = Spread(self, x, self.axis, self.keepdims)
+        return (Spread(g, x, self.axis, self.keepdims) * exp(x - f),)
 
 
 def logsumexp(x, axis=None, keepdims=False, name=None):

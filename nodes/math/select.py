@@ -40,6 +40,13 @@ class Where(Node):
         gb = np.where(self.c, zero, g) if self.needs[2] else None
         return None, ga, gb
 
+    def vjp(self, g):
+        """dG/da = where(c, g, 0), dG/db = where(c, 0, g): Where nodes on the same condition."""
+        c = self.inputs[0]
+        ga = Where(c, g, 0.0) if self.needs[1] else None
+        gb = Where(c, 0.0, g) if self.needs[2] else None
+        return None, ga, gb
+
 
 def where(condition, a, b, name=None):
     """`a` where `condition` (a boolean node or array) is True, else `b`, elementwise (see Where)."""

@@ -18,6 +18,10 @@ class Sin(Elementwise):
     def backward(self, g):
         return (g * np.cos(self.x),)
 
+    def vjp(self, g):
+        """dG/dx = g cos(x)."""
+        return (g * Cos(self.inputs[0]),)
+
 
 class Cos(Elementwise):
     """f = cos(x).   Backward: dG/dx = -g sin(x)."""
@@ -34,6 +38,10 @@ class Cos(Elementwise):
         np.negative(slope, out=slope)
         slope *= g
         return (slope,)
+
+    def vjp(self, g):
+        """dG/dx = -g sin(x)."""
+        return (-(g * Sin(self.inputs[0])),)
 
 
 def sin(x, name=None):

@@ -8,6 +8,8 @@ from autograd.state import rename_keys
 from autograd.vectors import ones
 from nodes.common.layout import check_layout, from_nhwc, to_nhwc
 
+from .layer_norm import normalisation_vjp
+
 #: nodegrad's names of the block's parameters and buffers -> PyTorch's.
 TORCH_NAMES = {"gamma": "weight", "beta": "bias", "batch_norm.running_mean": "running_mean",
                "batch_norm.running_var": "running_var"}
@@ -133,6 +135,44 @@ class BatchNormalization(Node):
             gx = gx.reshape(g.shape)
         g_gamma = (g2 * xh).reshape(g.shape) if self.needs[1] else None
         return gx, g_gamma, g
+
+    def vjp(self, g):
+        """The same addends built of nodes: with the batch's statistics (training) as nodes of x, or the running
+        ones (evaluation) as `RunningStatistic` nodes read at every pass. The mode is that of the pass that
+        computed this node."""
+        axes = tuple(range(self.value.ndim - 1))
+        if self.batch_stats:
+            return normalisation_vjp(self, g, axes, batch_stats=True)
+        statistics = (RunningStatistic(self, "mean"), RunningStatistic(self, "inv_std"))
+        return normalisation_vjp(self, g, axes, batch_stats=False, statistics=statistics)
+
+
+class RunningStatistic(Node):
+    """The running mean, or 1 / sqrt(running variance + eps), of the batch norm node it takes, in its dtype.
+
+    Read from the node's buffers at every pass, after the node (its input)
+    has run: the constants of a batch norm in evaluation, for its `vjp`.
+    Backward: none (buffers are not trained).
+    """
+
+    op = "running_statistic"
+    differentiable = False
+
+    def __init__(self, norm, which, name=None):
+        if which not in ("mean", "inv_std"):
+            raise ValueError(f"running statistic: which must be 'mean' or 'inv_std', got {which!r}")
+        self.which = which
+        super().__init__(norm, name=name)
+
+    def infer_shape(self, f):
+        return (f[-1],)
+
+    def forward(self, f):
+        norm = self.inputs[0]
+        if self.which == "mean":
+            return norm.buffers["running_mean"].astype(f.dtype)
+        var = norm.buffers["running_var"].astype(f.dtype)
+        return 1 / np.sqrt(var + f.dtype.type(norm.eps))
 
 
 def _dtype_of(node):

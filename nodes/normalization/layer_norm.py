@@ -81,6 +81,38 @@ class LayerNormalization(Node):
         g_gamma = (g2 * xh).reshape(g.shape) if self.needs[1] else None
         return gx, g_gamma, g
 
+    def vjp(self, g):
+        """The same addends with mu, s and xh recomputed as nodes from x (`normalisation_vjp`)."""
+        return normalisation_vjp(self, g, tuple(range(-self.count, 0)), batch_stats=True)
+
+
+def normalisation_vjp(node, g, axes, batch_stats, statistics=None):
+    """The addends (dx, dgamma, dbeta) of a layer or batch norm `node` over `axes`, built of nodes.
+
+    With batch statistics, mu = mean(x), var = mean((x - mu)^2) over `axes`,
+    s = (var + eps)^(-1/2), xh = (x - mu) s and d = g gamma are nodes, and
+    dG/dx = s (d - mean(d) - xh mean(d xh)); otherwise `statistics` is the
+    pair of nodes (mu, s) of the running statistics and dG/dx = s d.
+    dG/dgamma = g xh and dG/dbeta = g (summed to their shapes by the engine).
+    """
+    from nodes.math.reduction import mean
+
+    x, gamma, _ = node.inputs
+    if batch_stats:
+        centred = x - mean(x, axis=axes, keepdims=True)
+        inv_std = (mean(centred * centred, axis=axes, keepdims=True) + node.eps) ** -0.5
+    else:
+        mu, inv_std = statistics
+        centred = x - mu
+    xh = centred * inv_std
+    gx = None
+    if node.needs[0]:
+        d = g * gamma
+        if batch_stats:
+            d = d - mean(d, axis=axes, keepdims=True) - xh * mean(d * xh, axis=axes, keepdims=True)
+        gx = d * inv_std
+    return gx, (g * xh if node.needs[1] else None), g
+
 
 def _row_mean(a):
     """The mean of each row of the 2-D array `a`, as a column (rows, 1): a BLAS product with 1/m."""

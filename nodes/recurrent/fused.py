@@ -30,6 +30,7 @@ import numpy as np
 
 from autograd import ShapeError, vectors
 from autograd.errors import static_shape
+from nodes.math.select import where
 
 
 class FusedCell:
@@ -125,6 +126,26 @@ class FusedCell:
         grads += [None] * (len(self.inputs) - len(grads))  # the mask and the transposed copies get none
         return tuple(grads)
 
+    def vjp(self, g):
+        """The addends of the same step wired from elementary nodes over this node's inputs (`wired`, then `where`
+        with a mask), taken by the vjps of those nodes only (`local_vjp`): a backward built of nodes."""
+        x, state, w_ih, w_hh, *rest = self.inputs
+        b_ih, b_hh, mask, _ = self._split(rest)
+        new = self.wired(x, state, w_ih, w_hh, b_ih, b_hh)
+        if mask is not None:
+            new = where(mask, new, state)
+        count = 6 if self.has_bias else 4  # the mask and the transposed copies get no gradient
+        wanted = [k for k in range(count) if self.needs[k]]
+        found = local_vjp(new, g, self.inputs, [self.inputs[k] for k in wanted])
+        addends = [None] * len(self.inputs)
+        for k, addend in zip(wanted, found, strict=True):
+            addends[k] = addend
+        return tuple(addends)
+
+    def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
+        """The new state s' from elementary nodes (written by each kind)."""
+        raise NotImplementedError
+
     def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
         """The new state s' from the step's input and the previous state (written by each kind)."""
         raise NotImplementedError
@@ -132,3 +153,49 @@ class FusedCell:
     def cell_backward(self, g):
         """(A, B, direct) from g = dG/ds' (written by each kind); `direct` may be None."""
         raise NotImplementedError
+
+
+def local_vjp(root, g, inputs, wanted):
+    """The addend nodes that `root`, wired from `inputs` by nodes made for it, sends each of `wanted` for dG/droot = g.
+
+    The nodes between `inputs` and `root` are computed (from the inputs'
+    values) and swept in reverse order, each by its `vjp`, as
+    `autograd.grad(create_graph=True)` does, but the sweep stops at `inputs`:
+    what reaches a wanted input is its addend from this root alone, not the
+    paths through earlier steps that the input itself depends on. An input
+    nothing reaches gets None.
+    """
+    from autograd.broadcasting import sum_to
+    from autograd.gradients import complete_values
+
+    stop, order, seen, stack = set(inputs), [], set(), [(root, False)]
+    while stack:  # post-order depth-first walk, not entering the inputs
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif node not in seen and node not in stop:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((i, False) for i in node.inputs)
+    complete_values(order)
+    leads = set(wanted)
+    for node in order:
+        if node.differentiable and any(i in leads for i in node.inputs):
+            leads.add(node)
+    parts = {root: [g]}
+    for node in reversed(order):
+        if node not in parts or node not in leads:
+            continue
+        node.needs = tuple(i in leads for i in node.inputs)
+        total = _sum(parts.pop(node))
+        for inp, addend, need in zip(node.inputs, node.vjp(total), node.needs, strict=True):
+            if need and addend is not None:
+                parts.setdefault(inp, []).append(sum_to(addend, inp))
+    return [_sum(parts[w]) if w in parts else None for w in wanted]
+
+
+def _sum(nodes):
+    total = nodes[0]
+    for other in nodes[1:]:
+        total = total + other
+    return total

@@ -6,6 +6,7 @@ from autograd import Node
 from nodes.activation.sigmoid import sigmoid
 from nodes.activation.tanh import tanh
 from nodes.array.getitem import getitem
+from nodes.array.transpose import transpose
 from nodes.linalg.matmul import matmul
 from nodes.math.arithmetic import add, mul, sub
 
@@ -64,6 +65,10 @@ class FusedGRUCell(FusedCell, Node):
         b = a.copy()
         b[:, 2 * n :] *= r
         return a, b, g * z
+
+    def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
+        """h' from elementary nodes: the wired cell's step (which reads only the hidden size)."""
+        return GRUCell.wired_step(self, x, state, (transpose(w_ih), transpose(w_hh), b_ih, b_hh))
 
 
 class GRUCell(Cell):

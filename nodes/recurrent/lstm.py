@@ -7,6 +7,7 @@ from nodes.activation.sigmoid import sigmoid
 from nodes.activation.tanh import tanh
 from nodes.array.concat import concat
 from nodes.array.getitem import getitem
+from nodes.array.transpose import transpose
 from nodes.linalg.matmul import matmul
 from nodes.math.arithmetic import add, mul
 
@@ -72,6 +73,13 @@ class FusedLSTMCell(FusedCell, Node):
         direct[:, :n] = 0
         np.multiply(dc, f, out=direct[:, n:])
         return a, a, direct
+
+    def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
+        """[h' | c'] from elementary nodes: the wired cell's step (which reads only the hidden size) on [h | c]."""
+        n = self.hidden_size
+        h, c = getitem(state, (slice(None), slice(0, n))), getitem(state, (slice(None), slice(n, 2 * n)))
+        bias = None if b_ih is None else add(b_ih, b_hh)
+        return concat(list(LSTMCell.wired_step(self, x, (h, c), (transpose(w_ih), transpose(w_hh), bias))), axis=1)
 
 
 class LSTMCell(Cell):

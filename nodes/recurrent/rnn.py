@@ -5,6 +5,7 @@ import numpy as np
 from autograd import Node
 from nodes.activation.relu import relu
 from nodes.activation.tanh import tanh
+from nodes.array.transpose import transpose
 from nodes.linalg.matmul import matmul
 from nodes.math.arithmetic import add
 
@@ -46,6 +47,11 @@ class FusedRNNCell(FusedCell, Node):
         out = self.out
         a = g * (1 - out * out) if self.nonlinearity == "tanh" else g * (out > 0)
         return a, a, None
+
+    def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
+        """h' from elementary nodes: the wired cell's step (which reads only the nonlinearity)."""
+        bias = None if b_ih is None else add(b_ih, b_hh)
+        return RNNCell.wired_step(self, x, state, (transpose(w_ih), transpose(w_hh), bias))
 
 
 class RNNCell(Cell):

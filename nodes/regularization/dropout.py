@@ -50,6 +50,10 @@ class Dropout(Node):
             return (g,)
         return (g * self.mask,)
 
+    def vjp(self, g):
+        """dG/dx = g * M, M = m / (1 - p) a `DropoutMask` node: the mask of the pass that computed this node."""
+        return (g * DropoutMask(self),)
+
     def rng_state(self):
         """The generator's state as a uint8 array (its JSON text), storable in an .npz file."""
         return np.frombuffer(json.dumps(self.rng.bit_generator.state).encode(), dtype=np.uint8).copy()
@@ -57,6 +61,31 @@ class Dropout(Node):
     def set_rng_state(self, array):
         """Restore a state returned by `rng_state`."""
         self.rng.bit_generator.state = json.loads(np.asarray(array, dtype=np.uint8).tobytes().decode())
+
+
+class DropoutMask(Node):
+    """f = the scaled mask m / (1 - p) that the `dropout` node it takes as input drew in this pass (1 when inactive).
+
+    Dropout's `vjp` multiplies g by this node, so a backward pass built of
+    nodes uses the mask of whichever pass computed the dropout node: the
+    mask node comes after it in every schedule and reads the mask that pass
+    kept. Backward: none (the mask does not depend on x).
+    """
+
+    op = "dropout_mask"
+    differentiable = False
+
+    def infer_shape(self, f):
+        return f
+
+    def forward(self, f):
+        dropout = self.inputs[0]
+        if not dropout.active:
+            return np.ones_like(f)
+        if not dropout.keep:
+            raise ValueError(f"dropout '{dropout.name}' kept no mask in its last forward pass (grad=False): "
+                             "its mask node needs a pass that keeps what backward needs")
+        return dropout.mask
 
 
 def dropout(x, p=0.5, rng=None, seed=None, name=None):

@@ -65,7 +65,7 @@ def test_a_corrupt_file_is_refused_clearly(tmp_path):
     path = tmp_path / "corrupt.npz"
     path.write_bytes(b"not a zip archive at all")
     graph, _ = _model()
-    with pytest.raises(ag.CheckpointError, match="not a readable .npz"):
+    with pytest.raises(ag.CheckpointError, match=r"corrupt.npz is not a checkpoint \(an .npz archive\): it is a text"):
         graph.load(path)
 
 
@@ -87,7 +87,7 @@ def test_pickled_objects_are_never_loaded(tmp_path):
     path = tmp_path / "pickled.npz"
     np.savez(path, **{"param/fc.weight": np.array([_Alarm()], dtype=object), "param/fc.bias": np.zeros(3)})
     graph, _ = _model()
-    with pytest.raises(ag.CheckpointError, match="not a readable .npz"):
+    with pytest.raises(ag.CheckpointError, match="'param/fc.weight' of .*pickled.npz holds Python objects"):
         graph.load(path)
     assert not _Alarm.unpickled
 

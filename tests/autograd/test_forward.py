@@ -57,12 +57,20 @@ def test_nodes_run_in_the_order_given_so_later_ones_see_earlier_values():
     assert second.value.tolist() == [2.0, 2.0]
 
 
-def test_an_error_of_the_engine_passes_unchanged():
-    error = ag.ShapeError("said on purpose")
-    node = Record(*_fed(np.ones(2)), fail=error)
+def test_an_error_of_the_engine_that_names_the_node_passes_unchanged():
+    error = ag.ShapeError("node 'named' said so on purpose")
+    node = Record(*_fed(np.ones(2)), fail=error, name="named")
     with pytest.raises(ag.ShapeError) as info:
         run_forward([node], object(), True, True, False)
     assert info.value is error
+
+
+def test_an_error_of_the_engine_that_does_not_name_the_node_gets_its_name_and_keeps_its_class():
+    error = ag.ShapeError("said on purpose")
+    node = Record(*_fed(np.ones(2)), fail=error, name="quiet")
+    with pytest.raises(ag.ShapeError, match=r"^node 'quiet' \(record\) .* failed in forward: said on purpose$") as info:
+        run_forward([node], object(), True, True, False)
+    assert type(info.value) is ag.ShapeError and info.value.__cause__ is error
 
 
 def test_another_error_becomes_a_graph_error_naming_the_node_with_the_cause_kept():

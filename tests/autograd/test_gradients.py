@@ -158,3 +158,43 @@ def test_grad_refuses_values_computed_without_backward_state():
     ag.Graph(out).forward({x: np.array([1.0])}, grad=False)
     with pytest.raises(ag.BackwardError, match="grad=False"):
         grad(out, x)
+
+
+def _gradient_323(w1, b1, w2, b2, x, y):
+    """The 3-2-3 network's cost gradient by the chain rule, written out in numpy: (dW1, db1, dW2, db2)."""
+    z1 = x @ w1 + b1
+    hidden = np.where(z1 > 0, z1, 0.2 * z1)
+    a2 = 1 / (1 + np.exp(-(hidden @ w2 + b2)))
+    dz2 = 2 * (a2 - y) * a2 * (1 - a2)
+    dz1 = (dz2 @ w2.T) * np.where(z1 > 0, 1.0, 0.2)
+    return x.T @ dz1, dz1.sum(0), hidden.T @ dz2, dz2.sum(0)
+
+
+def test_the_hessian_of_the_3_2_3_networks_cost_at_its_known_weights():
+    from tests import known
+
+    graph, feeds = known.network()
+    graph.forward(feeds)
+    params = [graph.parameter(name) for name in ("W1", "b1", "W2", "b2")]
+    computed = hessian(graph.roots[0], params)
+    values = [p.value.copy() for p in params]
+    x, y = (np.array(feeds[k]) for k in ("x", "y"))
+    assert np.allclose(_gradient_323(*values, x, y)[3], known.DB2)  # the numpy chain rule meets the hand figures
+    # Independently: central differences of that hand-written gradient, entry by entry.
+    sizes, eps = [v.size for v in values], 1e-6
+    expected = np.zeros((sum(sizes), sum(sizes)))
+    for k in range(sum(sizes)):
+        steps = []
+        for sign in (1, -1):
+            flat = np.concatenate([v.ravel() for v in values])
+            flat[k] += sign * eps
+            parts = [p.reshape(v.shape) for p, v in zip(np.split(flat, np.cumsum(sizes)[:-1]), values)]
+            steps.append(np.concatenate([g.ravel() for g in _gradient_323(*parts, x, y)]))
+        expected[k] = (steps[0] - steps[1]) / (2 * eps)
+    np.testing.assert_allclose(computed, expected, atol=1e-8)
+    np.testing.assert_allclose(computed, computed.T, atol=1e-12)
+    # By hand: the output biases' block is diagonal, 2 (s'^2 + (a - y) s'') with s' = a(1 - a), s'' = s'(1 - 2a).
+    a, target = np.array(known.A2), np.array(feeds["y"][0])
+    slope = a * (1 - a)
+    np.testing.assert_allclose(computed[-3:, -3:], np.diag(2 * (slope**2 + (a - target) * slope * (1 - 2 * a))),
+                               atol=1e-9)

@@ -127,8 +127,8 @@ def test_two_parameters_with_one_name_are_refused():
 def test_an_empty_batch_runs_forward_and_backward():
     x = ag.Input("x", shape=(None, 3))
     fc = nd.Linear(3, 2, name="fc")
-    graph = ag.Graph(nd.mse(fc(x), np.zeros(2)))
-    graph.forward(x=np.zeros((0, 3)))
+    graph = ag.Graph(nd.mse(fc(x), ag.Input("y", shape=(None, 2))))
+    graph.forward(x=np.zeros((0, 3)), y=np.zeros((0, 2)))
     graph.backward(update=False)
     np.testing.assert_array_equal(fc.bias.grad, np.zeros(2))
 

@@ -112,7 +112,8 @@ def test_a_list_of_addends_is_taken_as_a_tuple():
     assert checked_addends(node, [1, None]) == (1, None)
 
 
-@pytest.mark.parametrize(("addends", "got"), [((1,), "a tuple of 1"), (np.ones(2), "a ndarray"), (None, "a NoneType")])
+@pytest.mark.parametrize(("addends", "got"),
+                         [((1,), "a tuple of 1"), (np.ones(2), "a bare ndarray"), (None, "a bare NoneType")])
 def test_addends_of_the_wrong_count_or_kind_are_refused_naming_the_node(addends, got):
     node = ag.Node(ag.Input("a"), ag.Input("b"), name="two")
     with pytest.raises(ag.GraphError, match=rf"node 'two' \(node\) .*: backward must return a tuple of 2 addend\(s\), "

@@ -61,7 +61,7 @@ def test_the_shape_is_inferred_from_the_inputs_when_they_are_known():
 def test_a_shape_the_rule_refuses_is_reported_when_wired_naming_the_node_and_its_inputs():
     a, b = ag.Input("a", shape=(None, 3)), ag.Input("b", shape=(2,))
     with pytest.raises(ag.ShapeError, match=r"^node 'wired' \(pair_probe\) with inputs 'a' \(N, 3\), 'b' \(2,\): "
-                                            r"shapes \(None, 3\) and \(2,\) differ$"):
+                                            r"shapes \(None, 3\) and \(2,\) differ \(found at wiring\)$"):
         Pair(a, b, name="wired")
 
 

@@ -83,3 +83,16 @@ def test_a_failing_worker_names_the_implementation():
 def test_make_stepper_refuses_an_unknown_implementation():
     with pytest.raises(ValueError, match="implementation must be one of .*, not 'tf'"):
         timing.make_stepper(None, "tf", None, None, 0)
+
+
+def test_the_hvp_row_runs_once_in_this_process_without_env_or_samples(capsys):
+    seen = []
+
+    def hvp_run(**kwargs):
+        seen.append(kwargs)
+        return {"name": "HVP vs step", "step": 0.002, "hvp": 0.005, "hvp_with_forward": 0.006, "hvp_ratio": 2.5}
+
+    rows = bench.main(["--only", "hvp", "--env", "both", "--samples", "7"], run=hvp_run)
+    assert seen == [{}]
+    assert [(r["row"], r["env"], r["hvp_ratio"], r["nodegrad"]) for r in rows] == [("hvp", "default", 2.5, None)]
+    assert "hvp/step 2.50" in capsys.readouterr().out

@@ -63,19 +63,24 @@ def _kept_dtype(array):
     return dtype if dtype.kind in "iub" else None
 
 
-def check_gradients(case):
-    """The case's backward agrees with central finite differences in float64 (`check_node`; eval: `gradcheck`)."""
+def check_gradients(case, order=1):
+    """The case's backward agrees with central finite differences in float64 (`check_node`; eval: `gradcheck`).
+
+    With `order=2` its second derivatives, through the backward pass built of nodes (the nodes' `vjp`).
+    """
     if not case.training:  # check_node always trains: check the graph the case builds, as check_node would
         inputs, graph = case.build()
         feeds = {i.name: a for i, a in zip(inputs, case.arrays, strict=True)}
         wrt = case.checked_inputs(inputs) + [p for p in graph.parameters if not p.frozen]
-        return gradcheck(graph, feeds, wrt=wrt, tolerance=case.tolerance, before_forward=case.before_forward)
+        return gradcheck(graph, feeds, wrt=wrt, tolerance=case.tolerance, before_forward=case.before_forward,
+                         order=order)
     return check_node(
         case.factory,
         *case.arrays,
         wrt_inputs=case.wrt_inputs,
         tolerance=case.tolerance,
         before_forward=case.before_forward,
+        order=order,
     )
 
 

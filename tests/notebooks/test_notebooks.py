@@ -21,15 +21,23 @@ NOTEBOOKS = [
     "03_train_mnist.ipynb",
     "04_attention_anatomy.ipynb",
     "05_recurrent.ipynb",
+    "06_higher_order.ipynb",
 ]
 CELL_TIMEOUT = 600  # seconds per cell: a guard against hangs, far above the real times
 
 
+def reads_real_data(notebook):
+    """Whether a code cell loads a real data set through the demo's loader."""
+    return any("autograd.demo.data import" in c.source for c in notebook.cells if c.cell_type == "code")
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs(name, monkeypatch):
+def test_notebook_runs(name, monkeypatch, request):
     # The kernel is a subprocess: it inherits this environment.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     notebook = nbformat.read(FOLDER / name, as_version=4)
+    if reads_real_data(notebook):
+        request.getfixturevalue("mnist_dir")  # found (or, offline and not asked for by name, a skip that says so)
     client = NotebookClient(
         notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
         resources={"metadata": {"path": str(FOLDER)}},

@@ -1,4 +1,4 @@
-"""Fixtures of the demo's tests (the MNIST fixtures are in the suite's conftest)."""
+"""Fixtures of the demo's tests (the real data sets' fixtures are in the suite's conftest)."""
 
 import pytest
 
@@ -14,8 +14,3 @@ def no_download(monkeypatch):
 
     monkeypatch.setattr(data, "_urlopen", refuse)
 
-
-@pytest.fixture(scope="session")
-def fashion_dir():
-    """The folder holding the four official Fashion-MNIST files (found like MNIST's)."""
-    return data.locate(source=data.FASHION_SOURCE)

@@ -308,7 +308,7 @@ def test_ctrl_c_saves_a_checkpoint_and_the_hint_finishes_the_run(capsys, tmp_pat
     hint = [line for line in err.splitlines() if line.startswith("resume with: ")]
     assert len(hint) == 1, err
     words = shlex.split(hint[0][len("resume with: ") :])
-    assert words[:3] == ["python", "-m", "autograd.demo.mnist"] and "--epochs" not in words
+    assert words[:3] == [sys.executable, "-m", "autograd.demo.mnist"] and "--epochs" not in words
     monkeypatch.setenv(data.ENV_VAR, str(tmp_path / "elsewhere"))
     status, resumed_out, resumed_err = run(capsys, *words[3:])  # paste the hint (in this process, for speed)
     assert status == 0 and "after 3 epochs" in resumed_out, resumed_err

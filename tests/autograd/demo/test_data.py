@@ -125,22 +125,25 @@ def serving(folder, log):
     return opener
 
 
-def test_download_fills_the_cache_and_verifies(mnist_dir, tmp_path, env):
+def test_download_fills_the_cache_and_verifies(tmp_path, env):
+    source, _ = small_source(tmp_path / "served")
     log = []
-    folder = data.locate(environ=env, opener=serving(mnist_dir, log), mirrors=("https://a/", "https://b/"),
-                         progress=False)
-    assert folder == data.cache_dir(env)
-    assert sorted(log) == sorted(f"https://a/{name}" for name in NAMES)
-    data.verify(data.file_paths(folder))
+    folder = data.locate(environ=env, opener=serving(tmp_path / "served", log), mirrors=("https://a/", "https://b/"),
+                         progress=False, source=source)
+    assert folder == data.cache_dir(env, source)
+    assert sorted(log) == sorted(f"https://a/{name}" for name, _ in source.files.values())
+    data.verify(data.file_paths(folder, source), source)
     assert not [p for p in folder.iterdir() if p.name.startswith(".part-")]
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
-def test_downloaded_files_are_ordinary_files(mnist_dir, tmp_path, umask):
-    name, digest = data.FILES["test_labels"]
+def test_downloaded_files_are_ordinary_files(tmp_path, umask):
+    source, _ = small_source(tmp_path / "served")
+    name, digest = source.files["test_labels"]
     previous = os.umask(umask)
     try:
-        dest = data.download((mnist_dir / name).as_uri(), tmp_path / "cache" / name, digest, progress=False)
+        dest = data.download((tmp_path / "served" / name).as_uri(), tmp_path / "cache" / name, digest,
+                             progress=False)
     finally:
         os.umask(previous)
     assert stat.S_IMODE(dest.stat().st_mode) == 0o666 & ~umask
@@ -153,33 +156,37 @@ class BrokenResponse(io.BytesIO):
         raise http.client.IncompleteRead(b"partial", 1000)
 
 
-def test_a_broken_transfer_tries_the_next_mirror(mnist_dir, env):
+def test_a_broken_transfer_tries_the_next_mirror(tmp_path, env):
+    source, _ = small_source(tmp_path / "served")
+    names = [name for name, _ in source.files.values()]
     log = []
-    good = serving(mnist_dir, log)
+    good = serving(tmp_path / "served", log)
 
     def opener(url, timeout):
         return BrokenResponse() if url.startswith("https://broken/") else good(url, timeout)
 
-    cache = data.cache_dir(env)
-    fill(cache, NAMES[1:])
-    data.locate(environ=env, opener=opener, mirrors=("https://broken/", "https://up/"), progress=False)
-    assert log == [f"https://up/{NAMES[0]}"]
-    assert sorted(p.name for p in cache.iterdir()) == sorted(NAMES)  # no partial file left behind
+    cache = data.cache_dir(env, source)
+    fill(cache, names[1:])
+    data.locate(environ=env, opener=opener, mirrors=("https://broken/", "https://up/"), progress=False, source=source)
+    assert log == [f"https://up/{names[0]}"]
+    assert sorted(p.name for p in cache.iterdir()) == sorted(names)  # no partial file left behind
 
 
-def test_download_tries_the_next_mirror(mnist_dir, tmp_path, env):
+def test_download_tries_the_next_mirror(tmp_path, env):
+    source, _ = small_source(tmp_path / "served")
+    names = [name for name, _ in source.files.values()]
     log = []
-    good = serving(mnist_dir, log)
+    good = serving(tmp_path / "served", log)
 
     def flaky(url, timeout):
         if url.startswith("https://down/"):
             raise urllib.error.URLError("connection refused")
         return good(url, timeout)
 
-    cache = data.cache_dir(env)
-    fill(cache, NAMES[1:])  # only the first file is missing
-    data.locate(environ=env, opener=flaky, mirrors=("https://down/", "https://up/"), progress=False)
-    assert log == [f"https://up/{NAMES[0]}"]
+    cache = data.cache_dir(env, source)
+    fill(cache, names[1:])  # only the first file is missing
+    data.locate(environ=env, opener=flaky, mirrors=("https://down/", "https://up/"), progress=False, source=source)
+    assert log == [f"https://up/{names[0]}"]
 
 
 @pytest.mark.parametrize("served, message", [
@@ -196,10 +203,12 @@ def test_download_with_a_wrong_digest_leaves_nothing(tmp_path, served, message):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_download_from_a_file_url(mnist_dir, tmp_path):
-    name, digest = data.FILES["test_labels"]
-    dest = data.download((mnist_dir / name).as_uri(), tmp_path / name, digest, progress=False)
-    assert dest == tmp_path / name and (tmp_path / name).read_bytes() == (mnist_dir / name).read_bytes()
+def test_download_from_a_file_url(tmp_path):
+    source, _ = small_source(tmp_path / "served")
+    name, digest = source.files["test_labels"]
+    served = tmp_path / "served" / name
+    dest = data.download(served.as_uri(), tmp_path / name, digest, progress=False)
+    assert dest == tmp_path / name and (tmp_path / name).read_bytes() == served.read_bytes()
 
 
 def copy_of(mnist_dir, folder):
@@ -333,3 +342,51 @@ def test_real_fashion_mnist_loads_and_mnist_is_not_taken_for_it(fashion_dir, mni
     assert np.bincount(fashion.test_labels).tolist() == [1000] * 10
     with pytest.raises(data.DataError, match="is not the official train-images-idx3-ubyte.gz of Fashion-MNIST"):
         data.verify(data.file_paths(mnist_dir), source=data.FASHION_SOURCE)
+
+
+def test_each_download_says_what_it_fetches_from_where(tmp_path, env, capsys):
+    source, _ = small_source(tmp_path / "served")
+    data.locate(environ=env, opener=serving(tmp_path / "served", []), progress=False, source=source)
+    lines = capsys.readouterr().err.splitlines()
+    cache = data.cache_dir(env, source)
+    names = [name for name, _ in source.files.values()]
+    assert lines == [f"downloading Small's {name} from https://small/ into {cache}" for name in names]
+
+
+def test_downloads_wait_briefly_for_a_mirror_that_does_not_answer(tmp_path, env):
+    waited = []
+
+    def black_hole(url, timeout):
+        waited.append(timeout)
+        raise TimeoutError("timed out")
+
+    with pytest.raises(data.DataError, match="could not be downloaded"):
+        data.locate(environ=env, opener=black_hole, mirrors=("https://a/", "https://b/"), progress=False)
+    assert waited == [data.TIMEOUT, data.TIMEOUT] and data.TIMEOUT <= 10  # one try per mirror, then the advice
+
+
+def test_a_failed_download_leaves_no_empty_cache_folder(tmp_path, env):
+    def offline(url, timeout):
+        raise urllib.error.URLError("network is unreachable")
+
+    with pytest.raises(data.DataError) as info:
+        data.locate(environ=env, opener=offline, progress=False)
+    assert "--data (or the environment variable NODEGRAD_DATA)" in str(info.value)  # what to do offline
+    assert not (tmp_path / "cache").exists()  # neither the data set's folder nor the nodegrad folder above it
+
+
+def test_a_failed_download_keeps_a_cache_folder_that_was_there_and_what_it_holds(tmp_path, env):
+    source, _ = small_source(tmp_path / "served")
+    first = source.files["train_images"][0]
+    cache = data.cache_dir(env, source)
+    cache.mkdir(parents=True)
+    (cache / "notes.txt").write_text("mine")
+
+    def first_file_only(url, timeout):
+        if not url.endswith(first):
+            raise urllib.error.URLError("network is unreachable")
+        return io.BytesIO((tmp_path / "served" / first).read_bytes())
+
+    with pytest.raises(data.DataError):
+        data.locate(environ=env, opener=first_file_only, progress=False, source=source)
+    assert sorted(p.name for p in cache.iterdir()) == sorted([first, "notes.txt"])  # a verified file stays

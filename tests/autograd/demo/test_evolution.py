@@ -99,3 +99,11 @@ def test_backprop_trains_the_logistic_model_too(capsys, tmp_path):
     status, _, err = run(capsys, *SMALL, "--epochs", 1, "--metrics-json", metrics)
     assert status == 0, err
     assert json.loads(metrics.read_text())["test_accuracy"] > 0.8  # measured: 84.7%
+
+
+def test_a_resumed_run_keeps_its_test_limit(capsys, tmp_path):
+    saved = tmp_path / "es.npz"
+    assert run(capsys, *SMALL, "--trainer", "es", "--generations", 2, "--population", 4, "--save", saved)[0] == 0
+    status, out, err = run(capsys, "--resume", saved, "--generations", 1, "--no-progress")
+    assert status == 0, err
+    assert "5,000 training and 2,000 test images" in out

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Graph, Input, default_dtype
+from autograd import Graph, Input, default_dtype, hvp
+from nodes.activation.gelu import NormalCDF
 from tests.nodes.gradcases import GradCase, randn
 from tests.nodes.helpers import evaluate
 
@@ -22,6 +23,7 @@ CASES = [
     GradCase("gelu-tanh-2d", tanh_gelu, (randn(3, 4) * 2,)),
     GradCase("gelu-tanh-broadcast-sum", lambda a, b: tanh_gelu(a + b), (randn(2, 3, 4), randn(4, seed=1))),
     GradCase("gelu-tanh-0d", tanh_gelu, (randn(),)),
+    GradCase("normal-cdf", NormalCDF, (randn(3, 4) * 2,)),
 ]
 
 
@@ -98,3 +100,14 @@ def test_large_inputs_without_warnings(dtype, approximate):
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         y = evaluate(lambda v: nd.gelu(v, approximate=approximate), np.array([[-1000.0, 0.0, 1000.0]]), dtype=dtype)
     np.testing.assert_array_equal(y, [[0.0, 0.0, 1000.0]])
+
+
+def test_the_second_derivative_of_the_exact_gelu():
+    # d2/dx2 x Phi(x) = phi(x) (2 - x^2), through the backward pass built of nodes.
+    x = np.linspace(-6, 6, 25)
+    with default_dtype(np.float64):
+        xi = Input("x", shape=x.shape)
+        out = nd.sum(nd.gelu(xi))
+    Graph(out).forward(x=x)
+    expected = np.exp(-x * x / 2) / math.sqrt(2 * math.pi) * (2 - x * x)
+    np.testing.assert_allclose(hvp(out, xi, np.ones_like(x)), expected, rtol=1e-12, atol=1e-15)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Input, ShapeError
+from autograd import Graph, GraphError, Input, ShapeError, default_dtype, grad
 from tests.nodes.gradcases import GradCase, randn
 from tests.nodes.helpers import evaluate
 
@@ -40,3 +40,12 @@ def test_mismatched_shapes_are_refused_when_wired():
         nd.stack([a, b])
     with pytest.raises(ShapeError, match="same number of axes"):
         nd.concat([a, Input("c", shape=(None, 3, 1))], axis=0)
+
+
+def test_concat_along_an_axis_of_unknown_size_refuses_second_derivatives():
+    with default_dtype(np.float64):
+        a, b = Input("a", shape=(None, 2)), Input("b", shape=(None, 2))
+        out = nd.sum(nd.tanh(nd.concat([a, b], axis=0)))
+    Graph(out).forward(a=randn(3, 2), b=randn(1, 2, seed=1))
+    with pytest.raises(GraphError, match="concat's vjp .* axis 0, .*\\[None, None\\]"):
+        grad(out, [a, b], create_graph=True)

@@ -3,6 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, Parameter, ShapeError, default_dtype
+from nodes.connection.embedding import EmbeddingScatter
 from tests.nodes.gradcases import GradCase, randn
 
 
@@ -28,6 +29,11 @@ CASES = [
         ),
         (np.array([[1, 1, 3], [0, 1, 1]]),),
     ),
+    # Curved in the table, so that second derivatives are not all 0.
+    GradCase("embedding-then-tanh", lambda idx: nd.tanh(_lookup(idx)), (REPEATED,)),
+    # The lookup's adjoint, which its vjp builds: rows of a added into zeros like the table.
+    GradCase("embedding-scatter", lambda a, idx, t: nd.tanh(EmbeddingScatter(a, idx, t)),
+             (randn(2, 3, 4), REPEATED, randn(5, 4, seed=3)), wrt_inputs=(0,)),
 ]
 
 

@@ -3,6 +3,7 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
+from nodes.conv.conv2d import ConvInputGrad, ConvWeightGrad
 from tests.nodes.gradcases import GradCase, randn
 
 
@@ -26,6 +27,11 @@ CASES = [
     GradCase("conv2d-no-bias", lambda x, w: nd.conv2d(x, w, stride=2), (randn(2, 5, 5, 8), randn(1, 1, 8, 2, seed=1))),
     GradCase("Conv2d-layer", lambda x: nd.Conv2d(2, 3, 3, padding=1, name="conv_case", rng=np.random.default_rng(0))(x),
              (randn(2, 4, 4, 2),)),
+    # The adjoints Convolution's vjp builds, each under a curve so that second derivatives are not all 0.
+    GradCase("conv2d-input-grad", lambda g, w, x: nd.tanh(ConvInputGrad(g, w, x, stride=2, padding=1)),
+             (randn(1, 3, 3, 2), randn(3, 3, 4, 2, seed=1), randn(1, 5, 6, 4, seed=2)), wrt_inputs=(0, 1)),
+    GradCase("conv2d-weight-grad-groups", lambda x, g, w: nd.tanh(ConvWeightGrad(x, g, w, padding=1, groups=2)),
+             (randn(2, 4, 4, 4), randn(2, 4, 4, 4, seed=1), randn(3, 3, 2, 4, seed=2)), wrt_inputs=(0, 1)),
 ]
 
 

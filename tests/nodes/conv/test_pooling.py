@@ -3,6 +3,8 @@ import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
+from nodes.conv.avg_pooling import AveragePooling, AveragePoolingAdjoint
+from nodes.conv.max_pooling import PlaneGather, PlaneScatter
 from nodes.conv.pooling import pool_output_size
 from tests.nodes.conv.pool_reference import out_size
 from tests.nodes.gradcases import GradCase, randn
@@ -15,6 +17,9 @@ def distinct(*shape, seed=0):
     return (rng.permutation(n) * 0.05 - n * 0.025).reshape(shape)
 
 
+#: Positions h W + w in 3 x 3 planes, some picked twice in a plane: (N, Ho, Wo, C) = (2, 2, 2, 3).
+PLANE_INDEX = np.random.default_rng(7).integers(0, 9, (2, 2, 2, 3))
+
 CASES = [
     GradCase("max_pool-2x2-tiled", lambda x: nd.max_pool2d(x, 2), (distinct(2, 4, 4, 3),)),
     GradCase("max_pool-tiled-remainder", lambda x: nd.max_pool2d(x, 2), (distinct(1, 5, 5, 2),)),
@@ -25,6 +30,17 @@ CASES = [
     GradCase("avg_pool-3-stride2-pad1", lambda x: nd.avg_pool2d(x, 3, stride=2, padding=1), (randn(2, 5, 6, 2),)),
     GradCase("avg_pool-rect", lambda x: nd.avg_pool2d(x, (3, 2), stride=1), (randn(1, 5, 4, 2),)),
     GradCase("global_avg_pool", nd.global_avg_pool, (randn(3, 4, 5, 2),)),
+    # Curved after the pooling, so that second derivatives are not all 0.
+    GradCase("max_pool-then-tanh", lambda x: nd.tanh(nd.max_pool2d(x, 3, stride=2, padding=1)),
+             (distinct(1, 5, 6, 2),)),
+    GradCase("avg_pool-then-tanh", lambda x: nd.tanh(nd.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True,
+                                                                    count_include_pad=False)), (randn(1, 6, 5, 2),)),
+    # The adjoints the pooling nodes' vjps build.
+    GradCase("avg_pool-adjoint", lambda a, x: nd.tanh(AveragePoolingAdjoint(a, x, AveragePooling(x, 3, 2, 1))),
+             (randn(2, 3, 3, 2), randn(2, 5, 6, 2, seed=1)), wrt_inputs=(0,)),
+    GradCase("plane-scatter", lambda a, i, x: nd.tanh(PlaneScatter(a, i, x)),
+             (randn(2, 2, 2, 3), PLANE_INDEX, randn(2, 3, 3, 3, seed=1)), wrt_inputs=(0,)),
+    GradCase("plane-gather", lambda x, i: nd.tanh(PlaneGather(x, i)), (randn(2, 3, 3, 3), PLANE_INDEX)),
 ]
 
 

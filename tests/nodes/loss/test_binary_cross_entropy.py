@@ -16,12 +16,12 @@ CASES = [
              (randn(4, 3), HARD)),
     GradCase("bce-none", lambda z, t: nd.binary_cross_entropy_with_logits(z, t, reduction="none"),
              (randn(4, 3), TARGETS)),
-    GradCase("bce-broadcast-targets", nd.binary_cross_entropy_with_logits, (randn(2, 4, 3), TARGETS)),
+    GradCase("bce-3d", nd.binary_cross_entropy_with_logits, (randn(2, 4, 3), np.stack([TARGETS, 1 - TARGETS]))),
     GradCase("bce-logits-only", nd.binary_cross_entropy_with_logits, (randn(4, 3), HARD), wrt_inputs=(0,)),
     GradCase("bce-pos-weight-per-class", lambda z, t: nd.binary_cross_entropy_with_logits(z, t, pos_weight=POS),
              (randn(4, 3) * 2, TARGETS)),
     GradCase("bce-pos-weight-sum-broadcast", lambda z, t: nd.binary_cross_entropy_with_logits(
-        z, t, reduction="sum", pos_weight=POS), (randn(2, 4, 3), TARGETS)),
+        z, t, reduction="sum", pos_weight=POS), (randn(2, 4, 3), np.stack([TARGETS, TARGETS[::-1]]))),
     GradCase("bce-pos-weight-none", lambda z, t: nd.binary_cross_entropy_with_logits(
         z, t, reduction="none", pos_weight=2.5), (randn(4, 3), HARD)),
 ]

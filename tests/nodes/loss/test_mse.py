@@ -10,7 +10,7 @@ CASES = [
     GradCase("mse-mean", nd.mse, (randn(4, 3), randn(4, 3, seed=1))),
     GradCase("mse-sum", lambda p, t: nd.mse(p, t, reduction="sum"), (randn(4, 3), randn(4, 3, seed=1))),
     GradCase("mse-none", lambda p, t: nd.mse(p, t, reduction="none"), (randn(2, 3), randn(2, 3, seed=1))),
-    GradCase("mse-broadcast-target", nd.mse, (randn(2, 3, 4), randn(4, seed=1))),
+    GradCase("mse-3d", nd.mse, (randn(2, 3, 4), randn(2, 3, 4, seed=1))),
     GradCase("mse-target-not-checked", nd.mse, (randn(5, 2), randn(5, 2, seed=1)), wrt_inputs=(0,)),
 ]
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Graph, Input, ShapeError, default_dtype
+from autograd import Graph, Input, ShapeError, default_dtype, hessian
 from tests.nodes.gradcases import GradCase, randn
 from tests.nodes.helpers import evaluate
 
@@ -125,3 +125,19 @@ def test_reduction_none_has_the_batch_shape():
     node = nd.softmax_cross_entropy(Input("z", shape=(None, 5)), Input("y", shape=(None,), dtype=np.int64),
                                     reduction="none")
     assert node.shape == (None,)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"weight": [0.5, 2.0, 1.5], "smoothing": 0.2}],
+                         ids=["plain", "weight-smoothing"])
+def test_the_hessian_of_three_logits(kwargs):
+    # One row of label 1: l = -sum_k t_k log p_k with t_k = w_k ((1 - e) [k = 1] + e / 3), divided by w_1 (mean).
+    # Its Hessian in z is T (diag(p) - p p^T) / w_1, T = sum_k t_k: without options, diag(p) - p p^T.
+    z0 = np.array([[0.2, -1.0, 0.7]])
+    w, e = np.asarray(kwargs.get("weight", np.ones(3))), kwargs.get("smoothing", 0.0)
+    with default_dtype(np.float64):
+        z, y = Input("z", shape=(1, 3)), Input("y", shape=(1,), dtype=np.int64)
+        loss = nd.softmax_cross_entropy(z, y, **kwargs)
+    Graph(loss).forward(z=z0, y=np.array([1]))
+    p = np.exp(z0[0]) / np.exp(z0[0]).sum()
+    t = w * ((1 - e) * (np.arange(3) == 1) + e / 3)
+    np.testing.assert_allclose(hessian(loss, z), t.sum() / w[1] * (np.diag(p) - np.outer(p, p)), atol=1e-12)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nodes as nd
-from autograd import Graph, Input
+from autograd import Graph, Input, default_dtype, hvp
 from tests.nodes.gradcases import GradCase, randn
 
 
@@ -20,12 +20,29 @@ class SameMask:
         self.node.rng = np.random.default_rng(self.seed)
 
 
-_half, _small = SameMask(0.5), SameMask(0.2, seed=3)
+_half, _small, _curved = SameMask(0.5), SameMask(0.2, seed=3), SameMask(0.4, seed=5)
 
 CASES = [
     GradCase("dropout-half", _half, (randn(4, 5),), before_forward=_half.reset),
     GradCase("dropout-4d", _small, (randn(2, 3, 3, 2),), before_forward=_small.reset),
+    # A curved function of the dropped values, so that second derivatives are not all 0.
+    GradCase("dropout-then-tanh", lambda x: nd.tanh(_curved(x)), (randn(3, 4),), before_forward=_curved.reset),
 ]
+
+
+def test_the_second_derivative_uses_the_mask_of_the_pass():
+    # G = sum(dropout(x)^2): d2G/dx2 v = 2 M^2 v with M = m / (1 - p), the mask the forward pass drew.
+    rng = np.random.default_rng(0)
+    x0, v = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
+    with default_dtype(np.float64):
+        x = Input("x", shape=(4, 6))
+        dropped = nd.dropout(x, 0.5, seed=1)
+        loss = nd.sum(dropped * dropped)
+    Graph(loss).forward(x=x0)
+    mask = dropped.mask.copy()
+    np.testing.assert_allclose(hvp(loss, x, v), 2 * mask**2 * v, rtol=1e-12)
+    Graph(loss).eval().forward(x=x0)  # evaluation: dropout is the identity, and so is its mask node
+    np.testing.assert_allclose(hvp(loss, x, v), 2 * v, rtol=1e-12)
 
 
 def test_drop_rate_and_scaling():
