@@ -55,8 +55,9 @@ def fastest_torch(row):
 
 def _format_row(row):
     if "hvp_ratio" in row:
-        return (f"{row['name']:<36} {row['env']:<7}  step {row['step'] * 1e3:7.2f} ms  hvp {row['hvp'] * 1e3:7.2f} ms  "
-                f"forward + hvp {row['hvp_with_forward'] * 1e3:7.2f} ms  hvp/step {row['hvp_ratio']:4.2f}")
+        return (f"{row['name']:<36} {row.get('env', 'default'):<7}  step {row['step'] * 1e3:7.2f} ms  "
+                f"hvp {row['hvp'] * 1e3:7.2f} ms  forward + hvp {row['hvp_with_forward'] * 1e3:7.2f} ms  "
+                f"hvp/step {row['hvp_ratio']:4.2f}")
     ours, theirs = row["nodegrad"], row["numpy"]
     unit, scale = ("ms", 1e3) if ours < 0.1 else ("s", 1.0)
     cells = [
