@@ -3,6 +3,9 @@ forward plus backward, against raw numpy doing the same arithmetic.
 
 PyTorch's autograd, when installed, is measured the same way (its chain with
 autograd against the same arithmetic without), in a process of its own.
+The row itself is measured in a fresh process (`run(env=...)`, see
+benchmarks.timing): nodegrad and numpy share it (their arrays are 16 kB,
+so its peak RSS, reported as nodegrad's, is the interpreter and the engine).
 """
 
 import time
@@ -39,7 +42,13 @@ def _best_per_step(functions, steps, rounds):
     return {name: min(t) for name, t in times.items()}
 
 
-def run(steps=1000, rounds=8, seed=0):
+def run(steps=1000, rounds=8, seed=0, env="default"):
+    """The chain's row, measured in a fresh process with environment `env` (see benchmarks.timing)."""
+    return timing.run_function("chain", "measure", env, steps=steps, rounds=rounds, seed=seed)
+
+
+def measure(steps, rounds, seed):
+    """The chain's row measured in this process: seconds per step, overhead per node, peak RSS."""
     data = np.random.default_rng(seed).random(SHAPE, dtype=np.float32)
     graph, x = build_chain()
     w = np.ones(SHAPE, np.float32)
@@ -60,11 +69,12 @@ def run(steps=1000, rounds=8, seed=0):
     best = _best_per_step({"numpy": raw, "nodegrad": engine}, steps, rounds)
     ours, theirs = best["nodegrad"], best["numpy"]
     row = {"name": f"chain of {LENGTH} nodes, 64x64", "nodegrad": ours, "numpy": theirs,
-           "per_node_us": (ours - theirs) / LENGTH * 1e6}
+           "per_node_us": (ours - theirs) / LENGTH * 1e6, "nodegrad_rss_mb": timing.peak_rss_mb()}
     torch = timing.torch_result("chain", "torch_seconds", steps=steps, rounds=rounds, seed=seed)
     if torch is not None:
         row["torch"] = torch["autograd"]
         row["torch_per_node_us"] = (torch["autograd"] - torch["raw"]) / LENGTH * 1e6
+        row["torch_rss_mb"] = torch["rss_mb"]
     return row
 
 
@@ -92,4 +102,4 @@ def torch_seconds(steps, rounds, seed):
         h.sum().backward()
         w.grad = None
 
-    return _best_per_step({"raw": raw, "autograd": autograd}, steps, rounds)
+    return {**_best_per_step({"raw": raw, "autograd": autograd}, steps, rounds), "rss_mb": timing.peak_rss_mb()}

@@ -13,7 +13,7 @@ one shifted add per kernel offset into a channels-first buffer; max pooling
 as the maximum of the four window offsets, copied first into contiguous
 blocks, its gradient sent to each window's first maximum) with no graph
 machinery.
-PyTorch (CPU, NCHW, its own kernels) is timed when it is installed; it is
+PyTorch (CPU, its own kernels; NCHW, and channels_last in memory) is timed when it is installed; it is
 not a dependency of nodegrad.
 
 On a shared machine absolute times swing with the load: every
@@ -222,8 +222,13 @@ def numpy_stepper(x, y, weights):
 
 
 # -- PyTorch (optional) -----------------------------------------------------
-def torch_stepper(x, y, seed):
-    """The same model in PyTorch (CPU, NCHW) as a step function (PyTorch must be installed)."""
+#: PyTorch also runs with channels_last (NHWC in memory) model and inputs (see benchmarks.timing).
+CHANNELS_LAST = True
+
+
+def torch_stepper(x, y, seed, channels_last=False):
+    """The same model in PyTorch (CPU, NCHW; with `channels_last`, model and images in
+    torch.channels_last memory format) as a step function (PyTorch must be installed)."""
     import torch
     from torch import nn
 
@@ -241,10 +246,14 @@ def torch_stepper(x, y, seed):
         model[7].weight.copy_(torch.from_numpy(w3.copy()))
         for layer in (model[0], model[3], model[7]):
             layer.bias.zero_()
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     loss_fn = nn.CrossEntropyLoss()
     images = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
     labels = torch.from_numpy(y)
+    if channels_last:
+        images = images.contiguous(memory_format=torch.channels_last)
 
     def step(i, j):
         optimizer.zero_grad()
@@ -254,6 +263,13 @@ def torch_stepper(x, y, seed):
         return loss.item()
 
     return step
+
+
+def jax_stepper(x, y, seed):
+    """The same model in JAX, one jax.jit-compiled step (see benchmarks.jax_models; JAX must be installed)."""
+    from .jax_models import cnn_stepper
+
+    return cnn_stepper(x, y, initial_weights(seed), LR)
 
 
 def data(samples, seed):
@@ -266,13 +282,13 @@ def steppers(x, y, seed):
     return {"numpy": numpy_stepper(x, y, weights), "nodegrad": nodegrad_stepper(x, y, weights)}
 
 
-def run(epochs=1, samples=60000, seed=0):
+def run(epochs=1, samples=60000, seed=0, env="default"):
     """Seconds per epoch of each implementation, the best of `epochs` (see benchmarks.timing).
 
     Returns one row in the format of `benchmarks.bench`: name, and seconds
     per epoch under "nodegrad", "numpy" and "torch" (None without PyTorch).
     """
-    best = timing.best_epochs("cnn", samples, epochs, seed)
+    best = timing.best_epochs("cnn", samples, epochs, seed, env)
     return [{"name": f"CNN LeNet-like, {samples} samples/epoch", **best}]
 
 
@@ -285,7 +301,7 @@ def main(argv=None):
     print(settings.configure(args.default_malloc))
     for row in run(epochs=args.epochs, samples=args.samples):
         print(f"{row['name']}: seconds per epoch")
-        for impl in ("nodegrad", "numpy", "torch"):
+        for impl in ("nodegrad", "numpy", "torch", "torch_channels_last"):
             value = row[impl]
             print(f"  {impl:<9} {'not installed' if value is None else f'{value:8.2f} s'}")
         print(f"  nodegrad / hand-written numpy = {row['nodegrad'] / row['numpy']:.3f}")

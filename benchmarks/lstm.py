@@ -85,9 +85,9 @@ def torch_stepper(x, y, seed):
     return step
 
 
-def run(epochs=1, samples=60000, seed=0):
+def run(epochs=1, samples=60000, seed=0, env="default"):
     """Seconds per epoch of each implementation, the best of `epochs` (see benchmarks.timing): one row."""
-    best = timing.best_epochs("lstm", samples, epochs, seed)
+    best = timing.best_epochs("lstm", samples, epochs, seed, env)
     return [{"name": f"LSTM 128 row by row, {samples} samples", **best}]
 
 

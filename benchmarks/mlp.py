@@ -107,6 +107,13 @@ def torch_stepper(x, y, seed):
     return step
 
 
-def run(samples=60000, epochs=5, seed=0):
-    """The best of `epochs` epochs of each implementation (see benchmarks.timing)."""
-    return {"name": "MLP 784-256-10, 1 epoch", **timing.best_epochs("mlp", samples, epochs, seed)}
+def run(samples=60000, epochs=5, seed=0, env="default"):
+    """The best of `epochs` epochs of each implementation, workers in environment `env` (see benchmarks.timing)."""
+    return {"name": "MLP 784-256-10, 1 epoch", **timing.best_epochs("mlp", samples, epochs, seed, env)}
+
+
+def jax_stepper(x, y, seed):
+    """The same model in JAX, one jax.jit-compiled step (see benchmarks.jax_models; JAX must be installed)."""
+    from .jax_models import mlp_stepper
+
+    return mlp_stepper(x, y, initial_weights(seed), LR)
