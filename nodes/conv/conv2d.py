@@ -21,7 +21,7 @@ from autograd.errors import static_shape
 from nodes.array.transpose import transpose
 from nodes.common.layout import OIHW_TO_HWIO, check_layout, from_nhwc, to_nhwc
 
-from .im2col import Geometry, col2im, col2im_transposed, im2col, input_gradient_by_shifts, unpad
+from .im2col import Geometry, col2im, col2im_transposed, im2col, stride_one_input_gradient, unpad
 
 
 class Convolution(Node):
@@ -117,11 +117,10 @@ class Convolution(Node):
             elif self.needs[1]:
                 gw = (cols.T @ g2).reshape(w.shape)
             if self.needs[0]:
-                w2d = w.reshape(k, out)
                 if self.geometry.stride == (1, 1):
-                    gx = input_gradient_by_shifts(self.geometry, g, w2d, self.input_shape)
+                    gx = stride_one_input_gradient(self.geometry, g, w, self.input_shape)
                 else:  # transposed (kh*kw*C_in, M): the layout col2im_transposed adds fastest
-                    gx = col2im_transposed(self.geometry, w2d @ g2.T, self.input_shape)
+                    gx = col2im_transposed(self.geometry, w.reshape(k, out) @ g2.T, self.input_shape)
         else:
             gg = g2.reshape(-1, groups, out // groups).transpose(1, 0, 2)  # (G, M, Og)
             if self.needs[1]:

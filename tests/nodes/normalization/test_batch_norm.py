@@ -1,9 +1,13 @@
+import importlib
+
 import numpy as np
 import pytest
 
 import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
 from tests.nodes.gradcases import GradCase, positive, randn
+
+module = importlib.import_module("nodes.normalization.batch_norm")  # the package's batch_norm is the function
 
 
 def _bn(x, gamma, beta):
@@ -86,3 +90,71 @@ def test_buffers_keep_float32_and_output_is_float32():
 def test_channel_mismatch_is_refused_when_wired():
     with pytest.raises(ShapeError, match="gamma"):
         nd.batch_norm(Input("x", shape=(None, 5)), np.ones(4), np.zeros(5))
+
+
+def _reference(x, gamma, beta, g, eps=1e-5):
+    """Batch norm over every axis but the last, and its three gradients for dG/df = g, in plain numpy."""
+    axes = tuple(range(x.ndim - 1))
+    xh = (x - x.mean(axis=axes)) / np.sqrt(x.var(axis=axes) + eps)
+    d = g * gamma
+    gx = (d - d.mean(axis=axes) - xh * (d * xh).mean(axis=axes)) / np.sqrt(x.var(axis=axes) + eps)
+    return xh * gamma + beta, gx, (g * xh).sum(axis=axes), g.sum(axis=axes)
+
+
+def _run(x, gamma, beta, g, layout="NHWC", training=True):
+    """(f, dG/dx, dG/dgamma, dG/dbeta) of nd.batch_norm in float64 for the output gradient g."""
+    with default_dtype(np.float64):
+        xi = Input("x", shape=x.shape, requires_grad=True)
+        gi, bi = Input("gamma", shape=gamma.shape, requires_grad=True), Input("beta", shape=beta.shape,
+                                                                              requires_grad=True)
+        node = nd.batch_norm(xi, gi, bi, layout=layout)
+        graph = Graph(node) if training else Graph(node).eval()
+    f = graph.forward(x=x, gamma=gamma, beta=beta)
+    graph.backward(seed=g, update=False)
+    return f, xi.grad, gi.grad, bi.grad
+
+
+@pytest.mark.parametrize("shape", [(5, 3, 7, 4), (3, 5, 2, 1), (7, 3), (2, 1, 1, 5)])
+def test_slab_by_slab_passes_match_a_plain_numpy_reference(monkeypatch, shape):
+    """Slabs of 2 rows (of one image line each), the last one short, against whole-array numpy."""
+    monkeypatch.setattr(module, "SLAB_BYTES", 2 * shape[-2] * shape[-1] * 8 if len(shape) == 4 else 16 * shape[-1])
+    x = randn(*shape, seed=1) * 3 + 2
+    gamma, beta, g = randn(shape[-1], seed=2), randn(shape[-1], seed=3), randn(*shape, seed=4)
+    for got, want in zip(_run(x, gamma, beta, g), _reference(x, gamma, beta, g), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_nchw_layout_matches_the_reference_on_channels_second():
+    x = randn(3, 4, 5, 6, seed=5) - 1
+    gamma, beta, g = randn(4, seed=6), randn(4, seed=7), randn(3, 4, 5, 6, seed=8)
+    got = _run(x, gamma, beta, g, layout="NCHW")
+    want = _reference(np.moveaxis(x, 1, 3), gamma, beta, np.moveaxis(g, 1, 3))
+    np.testing.assert_allclose(got[0], np.moveaxis(want[0], 3, 1), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got[1], np.moveaxis(want[1], 3, 1), rtol=1e-10, atol=1e-12)
+    for a, b in zip(got[2:], want[2:], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_evaluation_gradients_use_the_running_statistics(monkeypatch):
+    monkeypatch.setattr(module, "SLAB_BYTES", 3 * 4 * 3 * 8)  # 3 rows of 4 pixels: slabs of 3, 3 and 2 rows
+    x, g = randn(2, 4, 4, 3, seed=9), randn(2, 4, 4, 3, seed=10)
+    gamma, beta = randn(3, seed=11), randn(3, seed=12)
+    f, gx, g_gamma, g_beta = _run(x, gamma, beta, g, training=False)  # fresh running statistics: mean 0, var 1
+    s = 1 / np.sqrt(1 + 1e-5)
+    np.testing.assert_allclose(f, x * s * gamma + beta, rtol=1e-12)
+    np.testing.assert_allclose(gx, g * gamma * s, rtol=1e-12)
+    np.testing.assert_allclose(g_gamma, (g * x * s).sum(axis=(0, 1, 2)), rtol=1e-12)
+    np.testing.assert_allclose(g_beta, g.sum(axis=(0, 1, 2)), rtol=1e-12)
+
+
+def test_gamma_and_beta_addends_come_summed_to_their_shape():
+    x = Input("x", shape=(2, 3, 3, 4))
+    gamma, beta = Input("gamma", shape=(4,)), Input("beta", shape=(4,))
+    node = nd.batch_norm(x, gamma, beta)
+    node.keep, node.training, node.needs = True, True, (True, True, True)
+    node.forward(randn(2, 3, 3, 4).astype(np.float32), np.ones(4, np.float32), np.zeros(4, np.float32))
+    addends = node.backward(randn(2, 3, 3, 4, seed=1).astype(np.float32))
+    assert [a.shape for a in addends] == [(2, 3, 3, 4), (4,), (4,)]
+    assert all(a.dtype == np.float32 for a in addends)
+    node.needs = (False, True, False)
+    assert [a is None for a in node.backward(randn(2, 3, 3, 4, seed=1).astype(np.float32))] == [True, False, True]
