@@ -183,8 +183,9 @@ class BatchNormalization(Node):
         rows, centred, s, gamma = self.rows, self.centred, self.inv_std, self.gamma
         g2 = rows.view(g)
         need_x = self.needs[0]
-        g_beta = rows.sum(g2) if self.needs[2] or (need_x and self.batch_stats) else None
-        g_gamma = rows.dot(g2, centred) * s if self.needs[1] or (need_x and self.batch_stats) else None
+        sums_for_x = need_x and self.batch_stats  # dG/dx with the batch's statistics uses both sums
+        g_beta = rows.sum(g2) if self.needs[2] or sums_for_x else None
+        g_gamma = rows.dot(g2, centred) * s if self.needs[1] or sums_for_x else None
         gx = None
         if need_x:
             scale = gamma * s
