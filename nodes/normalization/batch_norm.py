@@ -58,16 +58,24 @@ class _ChannelRows:
         return [slice(i, i + step) for i in range(0, a2.shape[0], step)]
 
 
-def _centred(rows, x2, mean, squares):
-    """x2 - mean (tiled), and with `squares` the per-channel sum of its squares, each slab squared in cache."""
+def _centred(rows, x2, mean):
+    """x2 - mean per channel (the mean tiled), slab by slab."""
     centred = np.empty_like(x2)
-    total = np.zeros(x2.shape[1], dtype=x2.dtype)
+    mean = rows.tiled(mean)
+    for s in rows.slabs(x2):
+        np.subtract(x2[s], mean, out=centred[s])
+    return centred
+
+
+def _centred_and_squares(rows, x2, mean):
+    """(x2 - mean per channel, the per-channel sum of its squares), each slab squared while it is in cache."""
+    centred = np.empty_like(x2)
+    squares = np.zeros(x2.shape[1], dtype=x2.dtype)
     mean = rows.tiled(mean)
     for s in rows.slabs(x2):
         c = np.subtract(x2[s], mean, out=centred[s])
-        if squares:
-            total += np.einsum("ij,ij->j", c, c)
-    return centred, rows._per_channel(total)
+        squares += np.einsum("ij,ij->j", c, c)
+    return centred, rows._per_channel(squares)
 
 
 def _scaled(rows, a2, scale, shift, mean=None):
@@ -160,7 +168,7 @@ class BatchNormalization(Node):
         one_over_m = x.dtype.type(1.0 / rows.count)
         if self.training:
             mean = rows.sum(x2) * one_over_m
-            centred, squares = _centred(rows, x2, mean, squares=True)
+            centred, squares = _centred_and_squares(rows, x2, mean)
             var = squares * one_over_m
             m, count = self.momentum, rows.count
             running_mean *= 1 - m
@@ -170,7 +178,7 @@ class BatchNormalization(Node):
         else:
             mean = running_mean.astype(x.dtype, copy=False)
             var = running_var.astype(x.dtype, copy=False)
-            centred = _centred(rows, x2, mean, squares=False)[0] if self.keep else None
+            centred = _centred(rows, x2, mean) if self.keep else None
         inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))
         if self.keep:  # the centred x, not xh = centred * s: a full-size pass fewer (backward scales per channel)
             self.rows, self.centred, self.inv_std, self.gamma = rows, centred, inv_std, gamma
