@@ -84,6 +84,9 @@ def run(args):
         return 0
     if args.resume:
         print(f"running {plural(left, 'more generation')}, to generation {config['generations']}")
+        if not args.save:
+            print(f"note: without --save, what this run evolves ({plural(left, 'more generation')}) is not saved "
+                  f"and {args.resume} stays as it was; add --save {args.resume} to keep it")
     stop = StopRequest()
     try:
         with stop.installed():

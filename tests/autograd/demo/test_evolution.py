@@ -107,3 +107,17 @@ def test_a_resumed_run_keeps_its_test_limit(capsys, tmp_path):
     status, out, err = run(capsys, "--resume", saved, "--generations", 1, "--no-progress")
     assert status == 0, err
     assert "5,000 training and 2,000 test images" in out
+
+
+def test_a_run_resumed_without_save_says_that_its_progress_is_not_saved(capsys, tmp_path):
+    saved = tmp_path / "es.npz"
+    assert run(capsys, *SMALL, "--trainer", "es", "--generations", 2, "--population", 4, "--save", saved)[0] == 0
+    before = saved.read_bytes()
+    status, out, err = run(capsys, "--resume", saved, "--generations", 1, "--no-progress")
+    assert status == 0, err
+    assert (f"note: without --save, what this run evolves (1 more generation) is not saved and {saved} stays as it "
+            f"was; add --save {saved} to keep it") in out
+    assert saved.read_bytes() == before
+    status, out, err = run(capsys, "--resume", saved, "--save", saved, "--generations", 1, "--no-progress")
+    assert status == 0, err
+    assert "note: without --save" not in out
