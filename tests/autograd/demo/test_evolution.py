@@ -121,3 +121,28 @@ def test_a_run_resumed_without_save_says_that_its_progress_is_not_saved(capsys, 
     status, out, err = run(capsys, "--resume", saved, "--save", saved, "--generations", 1, "--no-progress")
     assert status == 0, err
     assert "note: without --save" not in out
+
+
+def test_resume_errors_name_the_file_what_was_expected_and_what_came(capsys, tmp_path):
+    backprop, marked, unmarked, folder = (tmp_path / name for name in ("bp.npz", "other.npz", "bare.npz", "dir"))
+    assert run(capsys, *SMALL, "--limit", 500, "--epochs", 1, "--save", backprop)[0] == 0
+    np.savez(marked, **{"extra/format": np.array("someone-else/2")})
+    np.savez(unmarked, **{"extra/model": np.array("logistic")})
+    folder.mkdir()
+    (tmp_path / "text.npz").write_text("not an archive")
+    cases = [
+        (tmp_path / "missing.npz", 2, f"checkpoint {tmp_path / 'missing.npz'} does not exist"),
+        (folder, 2, f"checkpoint {folder} is not a file"),
+        (tmp_path / "text.npz", 1, f"{tmp_path / 'text.npz'} is not a checkpoint (an .npz archive)"),
+        (backprop, 2, f"{backprop} is not a checkpoint of --trainer es: expected the format marker "
+                      f"'{evolution.FORMAT}' of a gradient-free run, found 'nodegrad-mnist/1' (a backprop run)"),
+        (marked, 2, f"{marked} is not a checkpoint of --trainer es: expected the format marker "
+                    f"'{evolution.FORMAT}' of a gradient-free run, found 'someone-else/2'"),
+        (unmarked, 2, f"{unmarked} is not a checkpoint of --trainer es: expected the format marker "
+                      f"'{evolution.FORMAT}' of a gradient-free run, found none"),
+    ]
+    for path, expected_status, message in cases:
+        before = path.read_bytes() if path.is_file() else None
+        status, out, err = run(capsys, "--trainer", "es", "--resume", path)
+        assert status == expected_status and message in err and len(err.splitlines()) == 1, err
+        assert not out and (path.read_bytes() if path.is_file() else None) == before
