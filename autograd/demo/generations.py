@@ -126,7 +126,8 @@ def write_outputs(args, config, evo, dataset, accuracy, predicted=None):
     if args.metrics_json:
         history = evo.trainer.history
         metrics = {
-            **{key: config[key] for key in ("model", "trainer", "population", "batch_size", "seed")},
+            **{key: config[key] for key in ("model", "trainer", "dataset", "population", "batch_size", "seed")},
+            **({key: config[key] for key in ("optimizer", "lr")} if config["trainer"] == "es" else {}),
             "settings": evo.trainer.settings(),
             "summary": evo.model.summary,
             "parameters": int(evo.graph.parameter_count),

@@ -146,3 +146,21 @@ def test_resume_errors_name_the_file_what_was_expected_and_what_came(capsys, tmp
         status, out, err = run(capsys, "--trainer", "es", "--resume", path)
         assert status == expected_status and message in err and len(err.splitlines()) == 1, err
         assert not out and (path.read_bytes() if path.is_file() else None) == before
+
+
+@pytest.mark.parametrize("trainer", ["es", "genetic"])
+def test_the_metrics_json_names_the_data_set_and_the_settings_keys_backprop_writes(capsys, tmp_path, fashion_dir,
+                                                                                  trainer):
+    backprop, evolved = tmp_path / "backprop.json", tmp_path / "evolved.json"
+    flags = [*SMALL, "--limit", 500, "--dataset", "fashion-mnist", "--data", fashion_dir.parent]
+    assert run(capsys, *flags, "--epochs", 1, "--metrics-json", backprop)[0] == 0
+    assert run(capsys, *flags, "--trainer", trainer, "--generations", 2, "--population", 4,
+               "--metrics-json", evolved)[0] == 0
+    by_backprop, by_evolution = json.loads(backprop.read_text()), json.loads(evolved.read_text())
+    assert by_backprop["dataset"] == by_evolution["dataset"] == "fashion-mnist"
+    shared = {"model", "summary", "parameters", "batch_size", "seed", "train_samples", "test_samples", "test_accuracy",
+              "train_seconds", "dataset"} | ({"optimizer", "lr"} if trainer == "es" else set())
+    assert shared <= by_backprop.keys() and shared <= by_evolution.keys()
+    assert by_evolution["train_samples"] == 500 and by_evolution["test_samples"] == 2000
+    if trainer == "es":
+        assert (by_evolution["optimizer"], by_evolution["lr"]) == ("adam", evolution.DEFAULTS["es"]["lr"])
