@@ -94,6 +94,12 @@ def add_arguments(parser):
         help=f"genetic: standard deviation of a mutation (default: {DEFAULTS['genetic']['mutation_scale']})")
 
 
+def default_note(key):
+    """'; --trainer es 250, genetic 250': the gradient-free trainers' defaults of a flag they share with backprop."""
+    own = [f"{trainer} {settings[key]}" for trainer, settings in DEFAULTS.items() if key in settings]
+    return "; --trainer " + ", ".join(own) if own else ""
+
+
 def option(key):
     return "--" + key.replace("_", "-")
 

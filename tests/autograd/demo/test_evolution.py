@@ -164,3 +164,21 @@ def test_the_metrics_json_names_the_data_set_and_the_settings_keys_backprop_writ
     assert by_evolution["train_samples"] == 500 and by_evolution["test_samples"] == 2000
     if trainer == "es":
         assert (by_evolution["optimizer"], by_evolution["lr"]) == ("adam", evolution.DEFAULTS["es"]["lr"])
+
+
+def test_help_shows_the_defaults_a_gradient_free_run_takes(capsys):
+    with pytest.raises(SystemExit):
+        mnist.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for trainer in ("es", "genetic"):
+        config = evolution.resolve_config(mnist.make_parser().parse_args(["--trainer", trainer]))
+        shown = {"batch_size": text.split("minibatch size")[1], "optimizer": text.split("update rule")[1],
+                 "lr": text.split("learning rate at the start")[1]}
+        for key, rest in shown.items():
+            defaults = rest.split(")")[0].split("; --trainer ")[1]  # 'es 250, genetic 250'
+            listed = dict(part.split(" ") for part in defaults.split(", "))
+            assert (trainer in listed) == (key in evolution.DEFAULTS[trainer]), (key, defaults)
+            if trainer in listed:
+                assert listed[trainer] == str(config[key]), (key, defaults)
+        assert config["model"] == "logistic"
+    assert "network to train (default: mlp; with --trainer genetic or es: logistic)" in text
