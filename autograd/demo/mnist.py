@@ -164,7 +164,27 @@ def resolve_config(args):
     if config["hidden"] is not None:
         config["hidden"] = list(config["hidden"])
     recipe.check_config(args, config, UsageError)
+    check_nothing_to_write(args, config)
     return config
+
+
+#: Flags that write what a run trained or measured; --epochs 0 without --resume has neither.
+RESULT_FLAGS = ("save", "plot", "predictions", "metrics_json")
+
+
+def check_nothing_to_write(args, config):
+    """Refuse --epochs 0 without --resume (which only draws or traces) together with a flag that writes results.
+
+    Writing them would describe an untrained model, which is not what these
+    flags are asked for; silently skipping them would leave the user
+    waiting for files that never come.
+    """
+    given = [option for option in RESULT_FLAGS if getattr(args, option)]
+    if config["epochs"] == 0 and not args.resume and given:
+        names = ["--" + flag.replace("_", "-") for flag in given]
+        flags = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        raise UsageError(f"--epochs 0 without --resume trains and evaluates nothing (it only draws or traces), so "
+                         f"{flags} would have nothing to write; train at least one epoch, or resume a saved run")
 
 
 def build_trainer(config):
