@@ -118,11 +118,8 @@ class MNIST:
 
     def limited(self, train=None, test=None):
         """The same data with only the first `train` training and `test` test samples (None: all)."""
-        return dataclasses.replace(
-            self,
-            train_images=self.train_images[:train], train_labels=self.train_labels[:train],
-            test_images=self.test_images[:test], test_labels=self.test_labels[:test],
-        )
+        return dataclasses.replace(self, train_images=self.train_images[:train], train_labels=self.train_labels[:train],
+                                   test_images=self.test_images[:test], test_labels=self.test_labels[:test])
 
 
 # -- lookup -------------------------------------------------------------------
@@ -327,11 +324,17 @@ def check_digest(path, raw, role, source=MNIST_SOURCE):
     """Refuse the decompressed bytes `raw` of `path` unless they are the official file of `role`."""
     name, expected = source.files[role]
     actual = hashlib.sha256(raw).hexdigest()
-    if actual != expected:
-        raise DataError(
-            f"{path} is not the official {name} of {source.title}: the SHA-256 of its content is {actual}, "
-            f"expected {expected}. The file is damaged or from another data set; delete it and fetch it again."
-        )
+    if actual == expected:
+        return
+    for other, (file, digest) in ((o, f) for o in SOURCES.values() for f in o.files.values()):
+        if digest == actual:  # an official file in the wrong place: deleting it would not help
+            fix = "the files were swapped or renamed" if other is source else (
+                f"{other.title}'s files belong in a folder of their own ({other.folder}/), or run with --dataset "
+                f"{other.name}")
+            raise DataError(f"{path} is not {source.title}'s {name} but {other.title}'s {file} (its SHA-256 is "
+                            f"that official file's): {fix}")
+    raise DataError(f"{path} is not the official {name} of {source.title}: the SHA-256 of its content is {actual}, "
+                    f"expected {expected} (no official file has it: damaged); delete it and fetch it again.")
 
 
 def verify(paths, source=MNIST_SOURCE):
@@ -363,10 +366,8 @@ def load(folder, check=True, source=MNIST_SOURCE):
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         if len(images) != len(labels):
-            raise DataError(
-                f"{paths[f'{split}_images']} holds {len(images)} images but "
-                f"{paths[f'{split}_labels']} holds {len(labels)} labels"
-            )
+            raise DataError(f"{paths[f'{split}_images']} holds {len(images)} images but "
+                            f"{paths[f'{split}_labels']} holds {len(labels)} labels")
     return MNIST(
         train_images=to_unit_float(arrays["train_images"]),
         train_labels=arrays["train_labels"].astype(np.int64),
