@@ -33,7 +33,7 @@ import numpy as np
 
 from autograd.files import atomic_write
 
-from .idx import IdxError, parse_idx, read_bytes
+from .idx import ContentHasher, IdxError, parse_idx, read_bytes
 
 ENV_VAR = "NODEGRAD_DATA"
 IMAGE_SHAPE = (28, 28)
@@ -260,29 +260,6 @@ def _fetch_each(folder, mirrors, opener, progress, timeout, source, say):
             raise DataError(f"{name} could not be fetched from any mirror ({'; '.join(failures) or 'none given'})")
 
 
-class _ContentHasher:
-    """SHA-256 of what a file holds: of its decompressed bytes if it is gzipped (several members allowed)."""
-
-    def __init__(self, gzipped):
-        self.hasher = hashlib.sha256()
-        self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
-
-    def update(self, chunk):
-        if self.inflater is None:
-            self.hasher.update(chunk)
-            return
-        while chunk:
-            self.hasher.update(self.inflater.decompress(chunk))
-            chunk = self.inflater.unused_data  # the start of a next gzip member, if any
-            if chunk:
-                self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-
-    def hexdigest(self):
-        if self.inflater is not None and not self.inflater.eof:
-            raise DataError("the gzip stream ends early (the download was cut off)")
-        return self.hasher.hexdigest()
-
-
 def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
     """Fetch `url` to `dest` atomically (temp file, then rename) if what it holds has the SHA-256 `sha256`.
 
@@ -296,7 +273,7 @@ def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
     opener = opener or _urlopen
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    hasher = _ContentHasher(gzipped=dest.suffix == ".gz")
+    hasher = ContentHasher(gzipped=dest.suffix == ".gz")
     with atomic_write(dest) as out, opener(url, timeout) as response:
         total = _content_length(response)
         with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False) as bar:
@@ -307,9 +284,12 @@ def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
                 except zlib.error as e:
                     raise DataError(f"{url} served a damaged gzip file: {e}") from None
                 bar.update(len(chunk))
-        if hasher.hexdigest() != sha256:
-            raise DataError(f"{url} served a file whose content has the SHA-256 {hasher.hexdigest()}, "
-                            f"not the official {sha256}")
+        try:
+            actual = hasher.hexdigest()
+        except IdxError as e:
+            raise DataError(f"{url}: {e}") from None
+        if actual != sha256:
+            raise DataError(f"{url} served a file whose content has the SHA-256 {actual}, not the official {sha256}")
     return dest
 
 
