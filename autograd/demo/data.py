@@ -21,10 +21,12 @@ damaged download or a file of the other data set is refused.
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import http.client
 import os
 import sys
+import urllib.error
 import urllib.request
 import zlib
 from pathlib import Path
@@ -255,9 +257,23 @@ def _fetch_each(folder, mirrors, opener, progress, timeout, source, say):
                 download(mirror + name, folder / name, digest, opener=opener, progress=progress, timeout=timeout)
                 break
             except (OSError, ValueError, http.client.HTTPException, DataError) as e:  # URLError is an OSError
+                if _is_local(e):  # every mirror would meet it again: said once, naming the file
+                    raise DataError(f"{name} cannot be written into {folder} ({e.strerror}: {e.filename or name}), "
+                                    "a problem of this machine, not of the mirrors") from None
                 failures.append(f"{mirror}: {e}")
         else:
             raise DataError(f"{name} could not be fetched from any mirror ({'; '.join(failures) or 'none given'})")
+
+
+#: Errors of this machine's files (rights, read-only or full disk, a file where a folder belongs).
+LOCAL_ERRNOS = frozenset(getattr(errno, name) for name in ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENOTDIR")
+                         if hasattr(errno, name))
+
+
+def _is_local(error):
+    """Whether `error` is a failure to write here rather than of a mirror (urllib wraps a mirror's in URLError)."""
+    return (isinstance(error, OSError) and not isinstance(error, urllib.error.URLError)
+            and error.errno in LOCAL_ERRNOS)
 
 
 def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):

@@ -1,6 +1,7 @@
 """Finding, checking, downloading and loading MNIST, without ever touching the network."""
 
 import dataclasses
+import errno
 import gzip
 import hashlib
 import http.client
@@ -418,3 +419,40 @@ def test_an_official_file_of_the_other_data_set_or_role_is_named_not_called_dama
     (tmp_path / "first" / names["train_labels"]).write_bytes(gzip.compress(b"not idx at all, but a whole gzip"))
     with pytest.raises(data.DataError, match="no official file has it: damaged\\); delete it and fetch it again"):
         data.verify(data.file_paths(tmp_path / "first", first), source=first)
+
+
+def test_a_local_failure_is_reported_once_naming_the_folder_not_per_mirror(tmp_path, env, monkeypatch):
+    source, _ = small_source(tmp_path / "served")
+    mirrors = ("https://a/", "https://b/", "https://c/")
+    first = source.files["train_images"][0]
+    # The cache's parent is a file: the folder cannot be made, whichever mirror serves.
+    (tmp_path / "not-a-folder").write_text("a file where the cache should be")
+    env = {**env, "XDG_CACHE_HOME": str(tmp_path / "not-a-folder")}
+    log, said = [], []
+    with pytest.raises(data.DataError) as refused:
+        data.fetch_missing(data.cache_dir(env, source), mirrors=mirrors, opener=serving(tmp_path / "served", log),
+                           progress=False, source=source, say=said.append)
+    message = str(refused.value)
+    assert f"{first} cannot be written into {data.cache_dir(env, source)} (" in message
+    assert "a problem of this machine, not of the mirrors" in message
+    assert not any(mirror in message for mirror in mirrors) and len(said) == 1 and log == []
+    # A full disk while writing: the first mirror's bytes arrived, and no other mirror is asked.
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "cache" / first))
+
+    monkeypatch.setattr(data, "atomic_write", full_disk)
+    log, said = [], []
+    with pytest.raises(data.DataError, match=f"{first} cannot be written into .*{os.strerror(errno.ENOSPC)}") as full:
+        data.locate(environ={"XDG_CACHE_HOME": str(tmp_path / "cache")}, mirrors=mirrors,
+                    opener=serving(tmp_path / "served", log), progress=False, source=source)
+    assert str(full.value).count("cannot be written") == 1 and len(log) <= 1
+    assert not any(mirror in str(full.value) for mirror in mirrors)
+    # A mirror's own failure still moves on to the next mirror (URLError wraps it, even a permission error).
+    def refused_by_the_first(url, timeout):
+        if url.startswith(mirrors[0]):
+            raise urllib.error.URLError(PermissionError(errno.EACCES, "forbidden"))
+        return serving(tmp_path / "served", [])(url, timeout)
+
+    monkeypatch.undo()
+    assert data.locate(environ={"XDG_CACHE_HOME": str(tmp_path / "cache2")}, mirrors=mirrors,
+                       opener=refused_by_the_first, progress=False, source=source).is_dir()
