@@ -1,6 +1,6 @@
 """Train a network on MNIST or Fashion-MNIST from the command line: `python -m autograd.demo.mnist`.
 
-    python -m autograd.demo.mnist                         # the MLP, about half a minute
+    python -m autograd.demo.mnist                         # the MLP; the last line says how long it trained
     python -m autograd.demo.mnist --model cnn --save cnn.npz --plot curves.png
     python -m autograd.demo.mnist --resume cnn.npz        # finish the run saved in cnn.npz
     python -m autograd.demo.mnist --resume cnn.npz --epochs 2   # two more epochs
