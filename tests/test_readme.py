@@ -28,3 +28,23 @@ def test_readme_example_runs_and_prints_what_the_readme_says(index, tmp_path, mo
     claim = re.search(r"It prints `(.*?)`", after)
     if claim:
         assert printed.getvalue().strip().splitlines()[-1] == claim.group(1)
+
+
+def test_the_readme_counts_the_slow_runs_and_the_models_they_train():
+    from autograd.demo import models
+    from tests.autograd.demo import test_accuracy as slow
+
+    words = dict(enumerate("zero one two three four five six seven eight nine ten eleven twelve".split()))
+    runs, trained = 0, set()
+    for name in dir(slow):
+        test = getattr(slow, name)
+        if not name.startswith("test_"):
+            continue
+        grids = [mark for mark in getattr(test, "pytestmark", []) if mark.name == "parametrize"]
+        rows = grids[0].args[1] if grids else [()]
+        runs += len(rows)
+        if name == "test_default_run_reaches_the_documented_accuracy":
+            trained = {row[0] for row in rows}
+    sentence = " ".join(TEXT.split("bash scripts/test.sh -m slow` trains ")[-1].split(".")[0].split())
+    assert sentence.startswith(f"{words[len(trained)]} of the {words[len(models.BUILDERS)]} demo models"), sentence
+    assert f"{words[runs]} runs" in sentence, sentence

@@ -21,10 +21,12 @@ damaged download or a file of the other data set is refused.
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import http.client
 import os
 import sys
+import urllib.error
 import urllib.request
 import zlib
 from pathlib import Path
@@ -33,7 +35,7 @@ import numpy as np
 
 from autograd.files import atomic_write
 
-from .idx import IdxError, parse_idx, read_bytes
+from .idx import ContentHasher, IdxError, parse_idx, read_bytes
 
 ENV_VAR = "NODEGRAD_DATA"
 IMAGE_SHAPE = (28, 28)
@@ -118,11 +120,8 @@ class MNIST:
 
     def limited(self, train=None, test=None):
         """The same data with only the first `train` training and `test` test samples (None: all)."""
-        return dataclasses.replace(
-            self,
-            train_images=self.train_images[:train], train_labels=self.train_labels[:train],
-            test_images=self.test_images[:test], test_labels=self.test_labels[:test],
-        )
+        return dataclasses.replace(self, train_images=self.train_images[:train], train_labels=self.train_labels[:train],
+                                   test_images=self.test_images[:test], test_labels=self.test_labels[:test])
 
 
 # -- lookup -------------------------------------------------------------------
@@ -258,32 +257,23 @@ def _fetch_each(folder, mirrors, opener, progress, timeout, source, say):
                 download(mirror + name, folder / name, digest, opener=opener, progress=progress, timeout=timeout)
                 break
             except (OSError, ValueError, http.client.HTTPException, DataError) as e:  # URLError is an OSError
+                if _is_local(e):  # every mirror would meet it again: said once, naming the file
+                    raise DataError(f"{name} cannot be written into {folder} ({e.strerror}: {e.filename or name}), "
+                                    "a problem of this machine, not of the mirrors") from None
                 failures.append(f"{mirror}: {e}")
         else:
             raise DataError(f"{name} could not be fetched from any mirror ({'; '.join(failures) or 'none given'})")
 
 
-class _ContentHasher:
-    """SHA-256 of what a file holds: of its decompressed bytes if it is gzipped (several members allowed)."""
+#: Errors of this machine's files (rights, read-only or full disk, a file where a folder belongs).
+LOCAL_ERRNOS = frozenset(getattr(errno, name) for name in ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENOTDIR")
+                         if hasattr(errno, name))
 
-    def __init__(self, gzipped):
-        self.hasher = hashlib.sha256()
-        self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
 
-    def update(self, chunk):
-        if self.inflater is None:
-            self.hasher.update(chunk)
-            return
-        while chunk:
-            self.hasher.update(self.inflater.decompress(chunk))
-            chunk = self.inflater.unused_data  # the start of a next gzip member, if any
-            if chunk:
-                self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-
-    def hexdigest(self):
-        if self.inflater is not None and not self.inflater.eof:
-            raise DataError("the gzip stream ends early (the download was cut off)")
-        return self.hasher.hexdigest()
+def _is_local(error):
+    """Whether `error` is a failure to write here rather than of a mirror (urllib wraps a mirror's in URLError)."""
+    return (isinstance(error, OSError) and not isinstance(error, urllib.error.URLError)
+            and error.errno in LOCAL_ERRNOS)
 
 
 def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
@@ -299,7 +289,7 @@ def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
     opener = opener or _urlopen
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    hasher = _ContentHasher(gzipped=dest.suffix == ".gz")
+    hasher = ContentHasher(gzipped=dest.suffix == ".gz")
     with atomic_write(dest) as out, opener(url, timeout) as response:
         total = _content_length(response)
         with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False) as bar:
@@ -310,9 +300,12 @@ def download(url, dest, sha256, opener=None, progress=True, timeout=TIMEOUT):
                 except zlib.error as e:
                     raise DataError(f"{url} served a damaged gzip file: {e}") from None
                 bar.update(len(chunk))
-        if hasher.hexdigest() != sha256:
-            raise DataError(f"{url} served a file whose content has the SHA-256 {hasher.hexdigest()}, "
-                            f"not the official {sha256}")
+        try:
+            actual = hasher.hexdigest()
+        except IdxError as e:
+            raise DataError(f"{url}: {e}") from None
+        if actual != sha256:
+            raise DataError(f"{url} served a file whose content has the SHA-256 {actual}, not the official {sha256}")
     return dest
 
 
@@ -327,11 +320,17 @@ def check_digest(path, raw, role, source=MNIST_SOURCE):
     """Refuse the decompressed bytes `raw` of `path` unless they are the official file of `role`."""
     name, expected = source.files[role]
     actual = hashlib.sha256(raw).hexdigest()
-    if actual != expected:
-        raise DataError(
-            f"{path} is not the official {name} of {source.title}: the SHA-256 of its content is {actual}, "
-            f"expected {expected}. The file is damaged or from another data set; delete it and fetch it again."
-        )
+    if actual == expected:
+        return
+    for other, (file, digest) in ((o, f) for o in SOURCES.values() for f in o.files.values()):
+        if digest == actual:  # an official file in the wrong place: deleting it would not help
+            fix = "the files were swapped or renamed" if other is source else (
+                f"{other.title}'s files belong in a folder of their own ({other.folder}/), or run with --dataset "
+                f"{other.name}")
+            raise DataError(f"{path} is not {source.title}'s {name} but {other.title}'s {file} (its SHA-256 is "
+                            f"that official file's): {fix}")
+    raise DataError(f"{path} is not the official {name} of {source.title}: the SHA-256 of its content is {actual}, "
+                    f"expected {expected} (no official file has it: damaged); delete it and fetch it again.")
 
 
 def verify(paths, source=MNIST_SOURCE):
@@ -363,10 +362,8 @@ def load(folder, check=True, source=MNIST_SOURCE):
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         if len(images) != len(labels):
-            raise DataError(
-                f"{paths[f'{split}_images']} holds {len(images)} images but "
-                f"{paths[f'{split}_labels']} holds {len(labels)} labels"
-            )
+            raise DataError(f"{paths[f'{split}_images']} holds {len(images)} images but "
+                            f"{paths[f'{split}_labels']} holds {len(labels)} labels")
     return MNIST(
         train_images=to_unit_float(arrays["train_images"]),
         train_labels=arrays["train_labels"].astype(np.int64),

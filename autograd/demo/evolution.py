@@ -41,6 +41,7 @@ from .arguments import positive
 from .cli import UsageError
 from .population import LogisticPopulation
 from .recipe import OPTIMIZERS
+from .train import CHECKPOINT_FORMAT
 
 FORMAT = "nodegrad-mnist-evolution/1"
 TRAINERS = ("backprop", "genetic", "es")
@@ -93,6 +94,12 @@ def add_arguments(parser):
         help=f"genetic: standard deviation of a mutation (default: {DEFAULTS['genetic']['mutation_scale']})")
 
 
+def default_note(key):
+    """'; --trainer es 250, genetic 250': the gradient-free trainers' defaults of a flag they share with backprop."""
+    own = [f"{trainer} {settings[key]}" for trainer, settings in DEFAULTS.items() if key in settings]
+    return "; --trainer " + ", ".join(own) if own else ""
+
+
 def option(key):
     return "--" + key.replace("_", "-")
 
@@ -107,6 +114,27 @@ def saved_run(path):
     except CheckpointError:
         return None
     return extra if str(extra.get("format", "")) == FORMAT else None
+
+
+def read_saved_run(path, trainer):
+    """The extra entries of the gradient-free checkpoint `path` that --trainer `trainer` resumes.
+
+    Each refusal names the file, what was expected and what it is: missing
+    or not a file (a usage error, as for backprop), unreadable (its
+    CheckpointError goes on), or a checkpoint without this format's marker.
+    """
+    if not os.path.exists(path):
+        raise UsageError(f"checkpoint {path} does not exist")
+    if not os.path.isfile(path):
+        raise UsageError(f"checkpoint {path} is not a file")
+    arrays = read_npz(path, select=lambda key: key.startswith("extra/"))
+    extra = {k[len("extra/"):]: v for k, v in arrays.items()}
+    found = str(extra["format"]) if "format" in extra else None
+    if found != FORMAT:
+        what = "none" if found is None else repr(found) + (" (a backprop run)" if found == CHECKPOINT_FORMAT else "")
+        raise UsageError(f"{path} is not a checkpoint of --trainer {trainer}: expected the format marker "
+                         f"{FORMAT!r} of a gradient-free run, found {what}")
+    return extra
 
 
 def chosen(args):
@@ -171,10 +199,7 @@ def resolve_config(args):
     """
     saved, done = {}, 0
     if args.resume:
-        extra = saved_run(args.resume)
-        if extra is None:
-            raise UsageError(f"{args.resume} is not a checkpoint of --trainer {args.trainer} (it holds no "
-                             "gradient-free run)")
+        extra = saved_run(args.resume) or read_saved_run(args.resume, args.trainer)
         saved = saved_config(args.resume, extra)
         check_resume(args, args.resume, saved)
         done = int(np.asarray(extra.get("evolve/generation", 0)))

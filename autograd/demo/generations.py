@@ -84,6 +84,9 @@ def run(args):
         return 0
     if args.resume:
         print(f"running {plural(left, 'more generation')}, to generation {config['generations']}")
+        if not args.save:
+            print(f"note: without --save, what this run evolves ({plural(left, 'more generation')}) is not saved "
+                  f"and {args.resume} stays as it was; add --save {args.resume} to keep it")
     stop = StopRequest()
     try:
         with stop.installed():
@@ -123,7 +126,8 @@ def write_outputs(args, config, evo, dataset, accuracy, predicted=None):
     if args.metrics_json:
         history = evo.trainer.history
         metrics = {
-            **{key: config[key] for key in ("model", "trainer", "population", "batch_size", "seed")},
+            **{key: config[key] for key in ("model", "trainer", "dataset", "population", "batch_size", "seed")},
+            **({key: config[key] for key in ("optimizer", "lr")} if config["trainer"] == "es" else {}),
             "settings": evo.trainer.settings(),
             "summary": evo.model.summary,
             "parameters": int(evo.graph.parameter_count),

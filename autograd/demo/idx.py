@@ -7,9 +7,11 @@ then the values in C order, big-endian:
 
 MNIST images are type 0x08 (uint8) with 3 dimensions (magic 2051: count, 28,
 28); labels are uint8 with 1 dimension (magic 2049). Files may be gzipped.
+Also the digest of a file's content as its bytes arrive (`ContentHasher`).
 """
 
 import gzip
+import hashlib
 import os
 import zlib
 
@@ -101,3 +103,28 @@ def read_bytes(path):
         raise IdxError(f"{path}: truncated gzip stream (the download was probably cut off)") from None
     except (gzip.BadGzipFile, zlib.error) as e:
         raise IdxError(f"{path}: corrupt gzip data: {e}") from None
+
+
+class ContentHasher:
+    """SHA-256 of what a file holds: of its decompressed bytes if it is gzipped (several members allowed)."""
+
+    def __init__(self, gzipped):
+        self.hasher = hashlib.sha256()
+        self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
+
+    def update(self, chunk):
+        """Add the next bytes of the file (zlib.error if a gzipped file's bytes are not gzip data)."""
+        if self.inflater is None:
+            self.hasher.update(chunk)
+            return
+        while chunk:
+            self.hasher.update(self.inflater.decompress(chunk))
+            chunk = self.inflater.unused_data  # the start of a next gzip member, if any
+            if chunk:
+                self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def hexdigest(self):
+        """The digest of the content so far; IdxError if a gzipped file ends inside a member."""
+        if self.inflater is not None and not self.inflater.eof:
+            raise IdxError("the gzip stream ends early (the download was cut off)")
+        return self.hasher.hexdigest()

@@ -1,6 +1,6 @@
 """Train a network on MNIST or Fashion-MNIST from the command line: `python -m autograd.demo.mnist`.
 
-    python -m autograd.demo.mnist                         # the MLP, about half a minute
+    python -m autograd.demo.mnist                         # the MLP; the last line says how long it trained
     python -m autograd.demo.mnist --model cnn --save cnn.npz --plot curves.png
     python -m autograd.demo.mnist --resume cnn.npz        # finish the run saved in cnn.npz
     python -m autograd.demo.mnist --resume cnn.npz --epochs 2   # two more epochs
@@ -43,8 +43,12 @@ CONFIG_KEYS = (
     "model", "hidden", "epochs", "batch_size", "optimizer", "lr", "lr_decay", "seed", "limit", "test_limit",
     "dataset", "schedule", "warmup", "clip_norm", "weight_decay", "label_smoothing", "augment",
 )
+
+
 def per_model(key):
-    return "default: " + ", ".join(f"{model} {settings[key]}" for model, settings in DEFAULTS.items())
+    """A flag's defaults in its help: per model for backprop, then the gradient-free trainers' own."""
+    return ("default: " + ", ".join(f"{model} {settings[key]}" for model, settings in DEFAULTS.items())
+            + evolution.default_note(key))
 
 
 def make_parser():
@@ -57,15 +61,17 @@ def make_parser():
         "the command that finishes the run.",
     )
     add = p.add_argument
-    add("--model", choices=sorted(models.BUILDERS), help="network to train (default: mlp)")
+    add("--model", choices=sorted(models.BUILDERS),
+        help="network to train (default: mlp; with --trainer genetic or es: logistic)")
     add("--hidden", type=widths, metavar="W,...",
         help="mlp hidden widths, comma-separated (default: 512,256; 256 is the baseline)")
     add("--epochs", type=non_negative_int, metavar="N",
         help=f"epochs to train ({per_model('epochs')}); with --resume: epochs to train on top of the saved ones "
         "(default: the epochs left of the saved run)")
-    add("--batch-size", type=positive(int), metavar="B", help=f"minibatch size ({per_model('batch_size')})")
+    add("--batch-size", type=positive(int), metavar="B",
+        help=f"minibatch size, or fitness batch of --trainer genetic or es ({per_model('batch_size')})")
     add("--optimizer", choices=sorted(OPTIMIZERS), help=f"update rule ({per_model('optimizer')})")
-    add("--lr", type=positive(float), metavar="LR", help=f"learning rate of the first epoch ({per_model('lr')})")
+    add("--lr", type=positive(float), metavar="LR", help=f"learning rate at the start of the run ({per_model('lr')})")
     add("--lr-decay", type=positive(float), metavar="F",
         help=f"learning-rate factor per epoch of --schedule step ({per_model('lr_decay')})")
     recipe.add_arguments(add, per_model)
@@ -158,7 +164,27 @@ def resolve_config(args):
     if config["hidden"] is not None:
         config["hidden"] = list(config["hidden"])
     recipe.check_config(args, config, UsageError)
+    check_nothing_to_write(args, config)
     return config
+
+
+#: Flags that write what a run trained or measured; --epochs 0 without --resume has neither.
+RESULT_FLAGS = ("save", "plot", "predictions", "metrics_json")
+
+
+def check_nothing_to_write(args, config):
+    """Refuse --epochs 0 without --resume (which only draws or traces) together with a flag that writes results.
+
+    Writing them would describe an untrained model, which is not what these
+    flags are asked for; silently skipping them would leave the user
+    waiting for files that never come.
+    """
+    given = [option for option in RESULT_FLAGS if getattr(args, option)]
+    if config["epochs"] == 0 and not args.resume and given:
+        names = ["--" + flag.replace("_", "-") for flag in given]
+        flags = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        raise UsageError(f"--epochs 0 without --resume trains and evaluates nothing (it only draws or traces), so "
+                         f"{flags} would have nothing to write; train at least one epoch, or resume a saved run")
 
 
 def build_trainer(config):

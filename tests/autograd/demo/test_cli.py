@@ -372,3 +372,18 @@ def test_a_run_saved_before_the_recipe_flags_resumes_with_the_settings_it_had(ca
     resolved = mnist.resolve_config(mnist.make_parser().parse_args(["--resume", str(old)]))
     assert resolved["schedule"] == "step" and resolved["augment"] is False and resolved["label_smoothing"] == 0.0
     assert resolved["dataset"] == "mnist" and resolved["weight_decay"] is None
+
+
+@pytest.mark.parametrize("flags, named", [
+    (["--save", "ck.npz"], "--save"),
+    (["--metrics-json", "m.json", "--predictions", "grid.png"], "--predictions and --metrics-json"),
+    (["--plot", "curves.png", "--draw", "mlp.svg"], "--plot"),
+])
+def test_epochs_zero_without_resume_refuses_flags_that_would_write_results(capsys, tmp_path, monkeypatch, flags,
+                                                                           named):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, *SMALL, "--epochs", 0, *flags)
+    assert status == 2 and not out and len(err.strip().splitlines()) == 1
+    assert (f"--epochs 0 without --resume trains and evaluates nothing (it only draws or traces), so {named} would "
+            "have nothing to write") in err
+    assert list(tmp_path.iterdir()) == []  # refused before anything was drawn or written

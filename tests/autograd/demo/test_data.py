@@ -1,6 +1,7 @@
 """Finding, checking, downloading and loading MNIST, without ever touching the network."""
 
 import dataclasses
+import errno
 import gzip
 import hashlib
 import http.client
@@ -340,8 +341,11 @@ def test_real_fashion_mnist_loads_and_mnist_is_not_taken_for_it(fashion_dir, mni
     assert fashion.train_images.shape == (60000, 28, 28) and fashion.test_images.shape == (10000, 28, 28)
     assert np.bincount(fashion.train_labels).tolist() == [6000] * 10
     assert np.bincount(fashion.test_labels).tolist() == [1000] * 10
-    with pytest.raises(data.DataError, match="is not the official train-images-idx3-ubyte.gz of Fashion-MNIST"):
+    with pytest.raises(data.DataError) as refused:
         data.verify(data.file_paths(mnist_dir), source=data.FASHION_SOURCE)
+    message = str(refused.value)
+    assert ("is not Fashion-MNIST's train-images-idx3-ubyte.gz but MNIST's train-images-idx3-ubyte.gz" in message
+            and "a folder of their own (mnist/), or run with --dataset mnist" in message and "delete" not in message)
 
 
 def test_each_download_says_what_it_fetches_from_where(tmp_path, env, capsys):
@@ -390,3 +394,65 @@ def test_a_failed_download_keeps_a_cache_folder_that_was_there_and_what_it_holds
     with pytest.raises(data.DataError):
         data.locate(environ=env, opener=first_file_only, progress=False, source=source)
     assert sorted(p.name for p in cache.iterdir()) == sorted([first, "notes.txt"])  # a verified file stays
+
+
+def test_an_official_file_of_the_other_data_set_or_role_is_named_not_called_damaged(tmp_path, monkeypatch):
+    first, _ = small_source(tmp_path / "first")
+    second, _ = small_source(tmp_path / "second", count=(5, 3))
+    second = dataclasses.replace(second, name="second", title="Second", folder="second")
+    monkeypatch.setattr(data, "SOURCES", {"small": first, "second": second})
+    names = {role: name for role, (name, _) in first.files.items()}
+    # The second set's training labels where the first set's are expected: named, with the way out.
+    (tmp_path / "first" / names["train_labels"]).write_bytes((tmp_path / "second" / names["train_labels"]).read_bytes())
+    with pytest.raises(data.DataError) as refused:
+        data.load(tmp_path / "first", source=first)
+    message = str(refused.value)
+    assert (f"is not Small's {names['train_labels']} but Second's {names['train_labels']}" in message
+            and "a folder of their own (second/), or run with --dataset second" in message
+            and "delete" not in message)
+    # The first set's own test labels under the name of its training labels: swapped, not damaged.
+    (tmp_path / "first" / names["train_labels"]).write_bytes((tmp_path / "first" / names["test_labels"]).read_bytes())
+    with pytest.raises(data.DataError, match=f"is not Small's {names['train_labels']} but Small's "
+                       f"{names['test_labels']} .*: the files were swapped or renamed"):
+        data.load(tmp_path / "first", source=first)
+    # Content no official file has: damaged, and deleting it is the advice.
+    (tmp_path / "first" / names["train_labels"]).write_bytes(gzip.compress(b"not idx at all, but a whole gzip"))
+    with pytest.raises(data.DataError, match="no official file has it: damaged\\); delete it and fetch it again"):
+        data.verify(data.file_paths(tmp_path / "first", first), source=first)
+
+
+def test_a_local_failure_is_reported_once_naming_the_folder_not_per_mirror(tmp_path, env, monkeypatch):
+    source, _ = small_source(tmp_path / "served")
+    mirrors = ("https://a/", "https://b/", "https://c/")
+    first = source.files["train_images"][0]
+    # The cache's parent is a file: the folder cannot be made, whichever mirror serves.
+    (tmp_path / "not-a-folder").write_text("a file where the cache should be")
+    env = {**env, "XDG_CACHE_HOME": str(tmp_path / "not-a-folder")}
+    log, said = [], []
+    with pytest.raises(data.DataError) as refused:
+        data.fetch_missing(data.cache_dir(env, source), mirrors=mirrors, opener=serving(tmp_path / "served", log),
+                           progress=False, source=source, say=said.append)
+    message = str(refused.value)
+    assert f"{first} cannot be written into {data.cache_dir(env, source)} (" in message
+    assert "a problem of this machine, not of the mirrors" in message
+    assert not any(mirror in message for mirror in mirrors) and len(said) == 1 and log == []
+    # A full disk while writing: the first mirror's bytes arrived, and no other mirror is asked.
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "cache" / first))
+
+    monkeypatch.setattr(data, "atomic_write", full_disk)
+    log, said = [], []
+    with pytest.raises(data.DataError, match=f"{first} cannot be written into .*{os.strerror(errno.ENOSPC)}") as full:
+        data.locate(environ={"XDG_CACHE_HOME": str(tmp_path / "cache")}, mirrors=mirrors,
+                    opener=serving(tmp_path / "served", log), progress=False, source=source)
+    assert str(full.value).count("cannot be written") == 1 and len(log) <= 1
+    assert not any(mirror in str(full.value) for mirror in mirrors)
+    # A mirror's own failure still moves on to the next mirror (URLError wraps it, even a permission error).
+    def refused_by_the_first(url, timeout):
+        if url.startswith(mirrors[0]):
+            raise urllib.error.URLError(PermissionError(errno.EACCES, "forbidden"))
+        return serving(tmp_path / "served", [])(url, timeout)
+
+    monkeypatch.undo()
+    assert data.locate(environ={"XDG_CACHE_HOME": str(tmp_path / "cache2")}, mirrors=mirrors,
+                       opener=refused_by_the_first, progress=False, source=source).is_dir()

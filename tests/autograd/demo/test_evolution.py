@@ -107,3 +107,78 @@ def test_a_resumed_run_keeps_its_test_limit(capsys, tmp_path):
     status, out, err = run(capsys, "--resume", saved, "--generations", 1, "--no-progress")
     assert status == 0, err
     assert "5,000 training and 2,000 test images" in out
+
+
+def test_a_run_resumed_without_save_says_that_its_progress_is_not_saved(capsys, tmp_path):
+    saved = tmp_path / "es.npz"
+    assert run(capsys, *SMALL, "--trainer", "es", "--generations", 2, "--population", 4, "--save", saved)[0] == 0
+    before = saved.read_bytes()
+    status, out, err = run(capsys, "--resume", saved, "--generations", 1, "--no-progress")
+    assert status == 0, err
+    assert (f"note: without --save, what this run evolves (1 more generation) is not saved and {saved} stays as it "
+            f"was; add --save {saved} to keep it") in out
+    assert saved.read_bytes() == before
+    status, out, err = run(capsys, "--resume", saved, "--save", saved, "--generations", 1, "--no-progress")
+    assert status == 0, err
+    assert "note: without --save" not in out
+
+
+def test_resume_errors_name_the_file_what_was_expected_and_what_came(capsys, tmp_path):
+    backprop, marked, unmarked, folder = (tmp_path / name for name in ("bp.npz", "other.npz", "bare.npz", "dir"))
+    assert run(capsys, *SMALL, "--limit", 500, "--epochs", 1, "--save", backprop)[0] == 0
+    np.savez(marked, **{"extra/format": np.array("someone-else/2")})
+    np.savez(unmarked, **{"extra/model": np.array("logistic")})
+    folder.mkdir()
+    (tmp_path / "text.npz").write_text("not an archive")
+    cases = [
+        (tmp_path / "missing.npz", 2, f"checkpoint {tmp_path / 'missing.npz'} does not exist"),
+        (folder, 2, f"checkpoint {folder} is not a file"),
+        (tmp_path / "text.npz", 1, f"{tmp_path / 'text.npz'} is not a checkpoint (an .npz archive)"),
+        (backprop, 2, f"{backprop} is not a checkpoint of --trainer es: expected the format marker "
+                      f"'{evolution.FORMAT}' of a gradient-free run, found 'nodegrad-mnist/1' (a backprop run)"),
+        (marked, 2, f"{marked} is not a checkpoint of --trainer es: expected the format marker "
+                    f"'{evolution.FORMAT}' of a gradient-free run, found 'someone-else/2'"),
+        (unmarked, 2, f"{unmarked} is not a checkpoint of --trainer es: expected the format marker "
+                      f"'{evolution.FORMAT}' of a gradient-free run, found none"),
+    ]
+    for path, expected_status, message in cases:
+        before = path.read_bytes() if path.is_file() else None
+        status, out, err = run(capsys, "--trainer", "es", "--resume", path)
+        assert status == expected_status and message in err and len(err.splitlines()) == 1, err
+        assert not out and (path.read_bytes() if path.is_file() else None) == before
+
+
+@pytest.mark.parametrize("trainer", ["es", "genetic"])
+def test_the_metrics_json_names_the_data_set_and_the_settings_keys_backprop_writes(capsys, tmp_path, fashion_dir,
+                                                                                  trainer):
+    backprop, evolved = tmp_path / "backprop.json", tmp_path / "evolved.json"
+    flags = [*SMALL, "--limit", 500, "--dataset", "fashion-mnist", "--data", fashion_dir.parent]
+    assert run(capsys, *flags, "--epochs", 1, "--metrics-json", backprop)[0] == 0
+    assert run(capsys, *flags, "--trainer", trainer, "--generations", 2, "--population", 4,
+               "--metrics-json", evolved)[0] == 0
+    by_backprop, by_evolution = json.loads(backprop.read_text()), json.loads(evolved.read_text())
+    assert by_backprop["dataset"] == by_evolution["dataset"] == "fashion-mnist"
+    shared = {"model", "summary", "parameters", "batch_size", "seed", "train_samples", "test_samples", "test_accuracy",
+              "train_seconds", "dataset"} | ({"optimizer", "lr"} if trainer == "es" else set())
+    assert shared <= by_backprop.keys() and shared <= by_evolution.keys()
+    assert by_evolution["train_samples"] == 500 and by_evolution["test_samples"] == 2000
+    if trainer == "es":
+        assert (by_evolution["optimizer"], by_evolution["lr"]) == ("adam", evolution.DEFAULTS["es"]["lr"])
+
+
+def test_help_shows_the_defaults_a_gradient_free_run_takes(capsys):
+    with pytest.raises(SystemExit):
+        mnist.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for trainer in ("es", "genetic"):
+        config = evolution.resolve_config(mnist.make_parser().parse_args(["--trainer", trainer]))
+        shown = {"batch_size": text.split("minibatch size")[1], "optimizer": text.split("update rule")[1],
+                 "lr": text.split("learning rate at the start")[1]}
+        for key, rest in shown.items():
+            defaults = rest.split(")")[0].split("; --trainer ")[1]  # 'es 250, genetic 250'
+            listed = dict(part.split(" ") for part in defaults.split(", "))
+            assert (trainer in listed) == (key in evolution.DEFAULTS[trainer]), (key, defaults)
+            if trainer in listed:
+                assert listed[trainer] == str(config[key]), (key, defaults)
+        assert config["model"] == "logistic"
+    assert "network to train (default: mlp; with --trainer genetic or es: logistic)" in text
