@@ -2,7 +2,8 @@
 
     python -m benchmarks.profile --model cnn [--steps 50] [--no-limit]
 
-Runs `--steps` training steps (batch 64) of a benchmark model's nodegrad
+Runs `--steps` training steps (batch 64; the model module's BATCH where it
+has one, 128 for the speedrun's CNN) of a benchmark model's nodegrad
 implementation (the same code as `benchmarks.bench`) in this process, after
 three untimed ones, with every node class's `forward` and `backward`
 wrapped in a timer for this run only (nothing in the engine changes; a
@@ -36,7 +37,7 @@ import autograd as ag
 
 from . import timing
 
-MODELS = ("mlp", "cnn", "vit", "lstm")
+MODELS = ("mlp", "cnn", "vit", "lstm", "speedrun")
 
 
 def _flops(node, args):
@@ -129,9 +130,13 @@ class Profiler:
         self.flops.clear()
 
 
-def profile(model, steps=50, seed=0, batch=timing.BATCH):
-    """(Profiler, seconds of the `steps` timed steps) of the nodegrad implementation of `benchmarks.<model>`."""
+def profile(model, steps=50, seed=0, batch=None):
+    """(Profiler, seconds of the `steps` timed steps) of the nodegrad implementation of `benchmarks.<model>`.
+
+    `batch` defaults to the module's BATCH if it has one, else 64.
+    """
     bench = importlib.import_module(f"benchmarks.{model}")
+    batch = batch or getattr(bench, "BATCH", timing.BATCH)
     x, y = bench.data((steps + 3) * batch, seed)
     with Profiler() as profiler:
         step = timing.make_stepper(bench, "nodegrad", x, y, seed)
@@ -184,8 +189,9 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--no-limit", action="store_true", help="skip timing the large matmul")
     args = parser.parse_args(argv)
-    profiler, total = profile(args.model, args.steps)
-    print(f"nodegrad {args.model}: {args.steps} steps of batch {timing.BATCH}")
+    batch = getattr(importlib.import_module(f"benchmarks.{args.model}"), "BATCH", timing.BATCH)
+    profiler, total = profile(args.model, args.steps, batch=batch)
+    print(f"nodegrad {args.model}: {args.steps} steps of batch {batch}")
     print("\n".join(table(profiler, total)))
     if not args.no_limit:
         for env in timing.ENVS:

@@ -114,18 +114,23 @@ class MaxPooling(Pooling):
         covered = h == ho * kh and w == wo * kw
         gx = np.empty(self.in_shape, dtype=g.dtype) if covered else np.zeros(self.in_shape, dtype=g.dtype)
         windows = gx[:, : ho * kh, : wo * kw].reshape(n, ho, kh, wo, kw, c)  # a view: writes land in gx
-        # Offsets in row-major order; `left` is g where no earlier offset
-        # held the maximum, so each window's g goes to its first maximum.
-        left = g.copy()
-        hit = np.empty(f.shape, dtype=bool)
-        piece = np.empty_like(g)
-        for k, block in enumerate(blocks):
-            np.equal(block, f, out=hit)
-            np.multiply(left, hit, out=piece)
-            a, b = divmod(k, kw)
-            windows[:, :, a, :, b, :] = piece
+        # The first maximum of each window as a mask in the contiguous
+        # offsets-first layout: offset k keeps its hit only where no earlier
+        # offset (row-major) held the maximum (bool k > taken is k and not
+        # taken). Then ONE multiply writes g through the mask into gx.
+        # Measured at the speedrun's conv1 (128x24x24x16 float32), this took
+        # the backward from about 1.73 to 1.25 ms against writing each
+        # offset's piece of g through a strided view; bool-float products,
+        # where() and masked copies on the contiguous blocks each measured
+        # slower than this one strided multiply.
+        first = np.equal(blocks, f)
+        taken = first[0].copy()
+        for k in range(1, len(blocks)):
+            np.greater(first[k], taken, out=first[k])
             if k + 1 < len(blocks):
-                left -= piece
+                taken |= first[k]
+        first = first.reshape(kh, kw, n, ho, wo, c).transpose(2, 3, 0, 4, 1, 5)
+        np.multiply(first, g[:, :, None, :, None, :], out=windows)
         return gx
 
 

@@ -38,3 +38,13 @@ def test_profiling_does_not_change_what_the_model_computes():
     with profile.Profiler():
         timed = mlp.steppers(x, y, 0)["nodegrad"]
         assert [float(timed(i, i + BATCH)) for i in (0, BATCH)] == losses
+
+
+def test_the_speedrun_model_is_profiled_at_its_own_batch_of_128():
+    profiler, total = profile.profile("speedrun", steps=1)
+    assert "speedrun" in profile.MODELS
+    # conv1: 128 x 24 x 24 x 16 outputs of 5 x 5 x 1 windows; conv2: 128 x 8 x 8 x 32 of 5 x 5 x 16
+    assert profiler.flops[("Convolution", "forward")] == 2 * 128 * (24 * 24 * 16 * 25 + 8 * 8 * 32 * 400)
+    for kind in ("Convolution", "BatchNormalization", "ReLU", "MaxPooling"):
+        assert profiler.calls[(kind, "forward")] == profiler.calls[(kind, "backward")] == 2
+    assert 0 < sum(profiler.seconds.values()) < total

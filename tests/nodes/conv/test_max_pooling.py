@@ -81,3 +81,45 @@ def test_default_max_pool_keeps_the_tiled_path():
     node = nd.max_pool2d(Input("x", shape=(None, 4, 4, 1)), 2)
     assert node.tiled and not node.want_indices
 
+
+
+def _loop_max_pool(x, g, kh, kw):
+    """(f, dG/dx) of kh x kw max pooling with stride (kh, kw), by loops: each window's g to its first maximum."""
+    n, h, w, c = x.shape
+    f, gx = np.zeros(g.shape), np.zeros_like(x)
+    for b in range(n):
+        for ch in range(c):
+            for i in range(h // kh):
+                for j in range(w // kw):
+                    window = x[b, i * kh : (i + 1) * kh, j * kw : (j + 1) * kw, ch]
+                    best = (0, 0)
+                    for a in range(kh):
+                        for q in range(kw):
+                            if window[a, q] > window[best]:
+                                best = (a, q)
+                    f[b, i, j, ch] = window[best]
+                    gx[b, i * kh + best[0], j * kw + best[1], ch] += g[b, i, j, ch]
+    return f, gx
+
+
+@pytest.mark.parametrize("shape, kernel", [((2, 6, 8, 1), 2), ((3, 7, 9, 5), 2), ((2, 5, 5, 16), 2),
+                                           ((2, 7, 8, 3), (3, 2)), ((1, 6, 6, 40), 3), ((2, 4, 5, 2), 1)],
+                         ids=["1-channel", "odd-rows-and-columns", "16-channels", "3x2", "3x3-40-channels",
+                              "1x1-uncovered-column"])
+def test_tiled_max_pool_gradient_with_many_ties_matches_a_loop_reference(shape, kernel):
+    # Integer values from {0, 1, 2} (a third of them 0, as after a ReLU) tie
+    # in most windows; rows and columns that no window covers get no gradient.
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 3, shape).astype(np.float64)
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    with default_dtype(np.float64):
+        xi = Input("x", requires_grad=True)
+        pooled = nd.max_pool2d(xi, kernel)
+        graph = Graph(pooled)
+    assert pooled.tiled
+    y = graph.forward(x=x)
+    g = rng.standard_normal(y.shape)
+    graph.backward(seed=g, update=False)
+    f, gx = _loop_max_pool(x, g, kh, kw)
+    np.testing.assert_array_equal(y, f)
+    np.testing.assert_array_equal(xi.grad, gx)
