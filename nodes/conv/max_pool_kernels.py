@@ -4,8 +4,8 @@ Each window's maximum is found in one pass over x, keeping the offset
 a kw + b of its first maximum in row-major order (a NaN counts as the
 maximum, as in numpy's argmax and PyTorch); backward writes g there and
 zeros at the window's other positions, also in one pass. Measured on the
-speedrun's first pooling (128 x 24 x 24 x 16 float32, 2 cores): forward
-about 0.26 ms and backward 0.39 ms, against 1.1 and 1.8 ms for the numpy
+speedrun's first pooling (128 x 24 x 24 x 16 float32, one core): forward
+about 0.45 ms and backward 0.45 ms, against 1.1 and 1.8 ms for the numpy
 path's offsets-first blocks and masks.
 """
 
@@ -28,14 +28,17 @@ def tiled_forward(x, kh, kw):
         for r in range(ho):
             for q in range(wo):
                 best, at = f[i, r, q], first[i, r, q]
-                best[:] = x[i, r * kh, q * kw]
+                for ch in range(c):
+                    best[ch] = x[i, r * kh, q * kw, ch]
                 for k in range(1, kh * kw):
                     row = x[i, r * kh + k // kw, q * kw + k % kw]
                     for ch in range(c):
-                        v = row[ch]
-                        wins = v > best[ch] or (v != v and best[ch] == best[ch])  # a first NaN wins
-                        at[ch] = k if wins else at[ch]
-                        best[ch] = v if wins else best[ch]
+                        # Bitwise, not short-circuit, operators: no branch, so the loop over channels vectorises
+                        # (measured twice as fast). A NaN wins over a number, never over an earlier NaN.
+                        v, b = row[ch], best[ch]
+                        wins = (v > b) | ((v != v) & (b == b))
+                        at[ch] = np.uint8(k) if wins else at[ch]
+                        best[ch] = v if wins else b
     return f, first
 
 
