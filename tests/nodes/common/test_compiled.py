@@ -1,5 +1,8 @@
 """Choosing between numpy's path and the compiled kernels: the keyword, the environment, and what is refused."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -16,7 +19,7 @@ def test_the_test_environment_has_numba_so_both_paths_are_tested():
 def test_unset_environment_picks_numba_where_installed(monkeypatch):
     monkeypatch.delenv(compiled.ENVIRONMENT, raising=False)
     assert compiled.choose(None, "batch_norm") == "numba"
-    monkeypatch.setattr(compiled, "numba", None)
+    monkeypatch.setattr(compiled, "available", lambda: False)
     assert compiled.choose(None, "batch_norm") == "numpy"
 
 
@@ -38,7 +41,7 @@ def test_a_bad_keyword_names_the_node_kind():
 
 
 def test_insisting_on_numba_without_it_says_how_to_install_it(monkeypatch):
-    monkeypatch.setattr(compiled, "numba", None)
+    monkeypatch.setattr(compiled, "available", lambda: False)
     with pytest.raises(ImportError, match=r"max_pool2d: kernels='numba' needs numba.*nodegrad\[fast\]"):
         nd.max_pool2d(Input("x"), 2, kernels="numba")
 
@@ -48,3 +51,10 @@ def test_batch_norm_statistics_kernel_matches_numpy_in_float64():
     mean, var = batch_norm_kernels.statistics(x2)
     np.testing.assert_allclose(mean, x2.mean(axis=0), rtol=1e-13)
     np.testing.assert_allclose(var, x2.var(axis=0), rtol=1e-12)
+
+
+def test_importing_the_library_does_not_import_numba():
+    """numba (and its compiler's memory) comes in only when a node that could use it is built."""
+    code = "import sys, autograd, nodes; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
