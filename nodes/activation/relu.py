@@ -2,26 +2,14 @@
 
 import numpy as np
 
-from nodes.common.compiled import choose
 from nodes.common.elementwise import Elementwise
 from nodes.math.indicator import indicator
 
-from . import relu_kernels
-
 
 class ReLU(Elementwise):
-    """f = max(x, 0).   Backward: dG/dx = g * [f > 0] (0 at the kink x = 0).
-
-    Where numba is installed the backward is one compiled pass (`kernels`,
-    see nodes.common.compiled and relu_kernels) when g has f's shape and
-    dtype.
-    """
+    """f = max(x, 0).   Backward: dG/dx = g * [f > 0] (0 at the kink x = 0)."""
 
     op = "relu"
-
-    def __init__(self, x, kernels=None, name=None):
-        self.kernels = choose(kernels, "relu")
-        super().__init__(x, name=name)
 
     def forward(self, x):
         f = np.maximum(x, 0)
@@ -30,10 +18,7 @@ class ReLU(Elementwise):
         return f
 
     def backward(self, g):
-        f = self.f
-        if self.kernels == "numba" and g.shape == f.shape and g.dtype == f.dtype:
-            return (relu_kernels.masked_gradient(np.ascontiguousarray(g).reshape(-1), f.reshape(-1)).reshape(f.shape),)
-        return (g * (f > 0),)
+        return (g * (self.f > 0),)
 
     def vjp(self, g):
         """dG/dx = g * [f > 0], the indicator a node that passes no gradient."""
@@ -64,9 +49,9 @@ class LeakyReLU(Elementwise):
         return (g * slope,)
 
 
-def relu(x, kernels=None, name=None):
-    """max(x, 0) elementwise (see ReLU; `kernels` chooses numpy's or the compiled backward)."""
-    return ReLU(x, kernels=kernels, name=name)
+def relu(x, name=None):
+    """max(x, 0) elementwise (see ReLU)."""
+    return ReLU(x, name=name)
 
 
 def leaky_relu(x, alpha=0.01, name=None):
