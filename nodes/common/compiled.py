@@ -18,7 +18,11 @@ import functools
 import importlib
 import os
 
+#: The values of `kernels=` and of NODEGRAD_KERNELS.
 KERNELS = ("numpy", "numba")
+
+#: The dtypes the kernels are compiled for; other floats (float16) take the numpy path.
+DTYPES = ("float32", "float64")
 
 #: The environment variable that rules the compiled kernels out for nodes built without `kernels=`.
 ENVIRONMENT = "NODEGRAD_KERNELS"
@@ -40,19 +44,25 @@ def available():
 
 def choose(kernels, node_kind):
     """"numba" or "numpy" for a node of `node_kind` built with `kernels` (None, "numpy" or "numba")."""
+    asked = f"kernels={kernels!r}"
     if kernels is None:
         wanted = os.environ.get(ENVIRONMENT, "")
         if wanted not in ("", *KERNELS):
             raise ValueError(f"{ENVIRONMENT} must be 'numpy' or 'numba' (or unset), got {wanted!r}")
-        kernels = wanted or ("numba" if available() else "numpy")
+        kernels, asked = wanted or ("numba" if available() else "numpy"), f"{ENVIRONMENT}={wanted}"
     if kernels not in KERNELS:
         raise ValueError(f"{node_kind}: kernels must be None, 'numpy' or 'numba', got {kernels!r}")
     if kernels == "numba" and not available():
         raise ImportError(
-            f"{node_kind}: kernels='numba' needs numba, which is not installed; "
-            "pip install 'nodegrad[fast]', or use kernels='numpy'"
+            f"{node_kind}: {asked} needs numba, which is not installed; install the fast extra "
+            "(pip install 'nodegrad[fast]'), or ask for the numpy path"
         )
     return kernels
+
+
+def supports(*arrays):
+    """Whether the compiled kernels take arrays of these dtypes (float32 or float64, all alike)."""
+    return len({a.dtype for a in arrays}) == 1 and arrays[0].dtype.name in DTYPES
 
 
 def jit(function):

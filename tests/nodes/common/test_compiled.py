@@ -1,5 +1,7 @@
 """Choosing between numpy's path and the compiled kernels: the keyword, the environment, and what is refused."""
 
+import pathlib
+import re
 import subprocess
 import sys
 
@@ -44,6 +46,9 @@ def test_insisting_on_numba_without_it_says_how_to_install_it(monkeypatch):
     monkeypatch.setattr(compiled, "available", lambda: False)
     with pytest.raises(ImportError, match=r"max_pool2d: kernels='numba' needs numba.*nodegrad\[fast\]"):
         nd.max_pool2d(Input("x"), 2, kernels="numba")
+    monkeypatch.setenv(compiled.ENVIRONMENT, "numba")
+    with pytest.raises(ImportError, match="batch_norm: NODEGRAD_KERNELS=numba needs numba"):
+        nd.BatchNorm(3)(Input("x"))
 
 
 def test_batch_norm_statistics_kernel_matches_numpy_in_float64():
@@ -58,3 +63,12 @@ def test_importing_the_library_does_not_import_numba():
     code = "import sys, autograd, nodes; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_numba_is_imported_only_by_the_compiled_module():
+    """The one optional import of the library stays in one place (docs/architecture.md, the layers)."""
+    root = pathlib.Path(compiled.__file__).resolve().parents[2]
+    importing = re.compile(r"^\s*(import|from)\s+numba\b|import_module\([\"']numba", re.MULTILINE)
+    found = [str(path.relative_to(root)) for package in ("autograd", "nodes") for path in (root / package).rglob("*.py")
+             if importing.search(path.read_text())]
+    assert found == ["nodes/common/compiled.py"]
