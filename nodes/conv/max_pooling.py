@@ -10,7 +10,7 @@ back from them; each of the last two is the other's backward.
 import numpy as np
 
 from autograd import Node
-from nodes.common.compiled import choose
+from nodes.common.compiled import choose, supports
 from nodes.common.layout import from_nhwc, to_nhwc
 
 from . import max_pool_kernels
@@ -33,8 +33,9 @@ class MaxPooling(Pooling):
     first maximum in row-major order within the window (the convention of
     PyTorch), so ties do not duplicate the gradient; overlapping windows add.
     Windows that tile the image (kernel = stride, no padding or dilation)
-    take a compiled kernel where numba is installed (`kernels`, see
-    nodes.common.compiled; the same values and gradients as numpy's path).
+    of at most 256 offsets, on float32 or float64, take a compiled kernel
+    where numba is installed (`kernels`, see nodes.common.compiled; the same
+    values and gradients as numpy's path, NaN and infinities included).
     """
 
     op = "max_pool2d"
@@ -50,7 +51,8 @@ class MaxPooling(Pooling):
     def forward(self, x):
         self._check_fits(x)
         if self._tiles(x) and not self.want_indices:
-            if self.kernels == "numba" and np.prod(self.geometry.kernel) <= max_pool_kernels.MAX_WINDOW:
+            if (self.kernels == "numba" and supports(x)
+                    and np.prod(self.geometry.kernel) <= max_pool_kernels.MAX_WINDOW):
                 return self._forward_compiled(x)
             return self._forward_tiled(x)
         xp = self._padded(x, -np.inf)
@@ -143,13 +145,19 @@ class MaxPooling(Pooling):
         # where() and masked copies on the contiguous blocks each measured
         # slower than this one strided multiply.
         first = np.equal(blocks, f)
+        finite = not np.isnan(f).any() and np.isfinite(g).all()
+        if not finite:  # a NaN is its window's maximum; g reaches only the first one, as in the windows path
+            first |= np.isnan(blocks) & np.isnan(f)
         taken = first[0].copy()
         for k in range(1, len(blocks)):
             np.greater(first[k], taken, out=first[k])
             if k + 1 < len(blocks):
                 taken |= first[k]
         first = first.reshape(kh, kw, n, ho, wo, c).transpose(2, 3, 0, 4, 1, 5)
-        np.multiply(first, g[:, :, None, :, None, :], out=windows)
+        if finite:
+            np.multiply(first, g[:, :, None, :, None, :], out=windows)
+        else:  # 0, not 0 * inf = NaN, where a window's maximum is not
+            np.copyto(windows, np.where(first, g[:, :, None, :, None, :], 0))
         return gx
 
 
