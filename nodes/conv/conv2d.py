@@ -19,7 +19,7 @@ import numpy as np
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from nodes.array.transpose import transpose
-from nodes.common.compiled import choose
+from nodes.common.compiled import choose, supports
 from nodes.common.layout import OIHW_TO_HWIO, check_layout, from_nhwc, to_nhwc
 
 from . import conv_kernels
@@ -42,7 +42,8 @@ class Convolution(Node):
     no gradient, e.g. for the first layer). Without groups the bias is
     folded into the matmuls: X gets a column of ones and W a last row b,
     so f and [dG/dW; dG/db] = [X 1]^T G each take one matmul.
-    Where numba is installed, dG/dx without groups takes a compiled col2im
+    Where numba is installed, dG/dx without groups, for float32 or float64 g
+    and w, takes a compiled col2im
     (`kernels`, see nodes.common.compiled and conv_kernels).
     """
 
@@ -122,7 +123,7 @@ class Convolution(Node):
             elif self.needs[1]:
                 gw = (cols.T @ g2).reshape(w.shape)
             if self.needs[0]:
-                if self.kernels == "numba":
+                if self.kernels == "numba" and supports(g, w):
                     gx = conv_kernels.input_gradient(self.geometry, g, w, self.input_shape)
                 elif self.geometry.stride == (1, 1):
                     gx = stride_one_input_gradient(self.geometry, g, w, self.input_shape)

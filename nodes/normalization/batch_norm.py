@@ -6,7 +6,7 @@ from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from autograd.state import rename_keys
 from autograd.vectors import ones
-from nodes.common.compiled import choose
+from nodes.common.compiled import choose, supports
 from nodes.common.layout import check_layout, from_nhwc, to_nhwc
 
 from . import batch_norm_kernels as kernels
@@ -132,10 +132,10 @@ class BatchNormalization(Node):
     from them (the same formula, written with per-channel factors so that
     it takes four full-size passes). The forward keeps x - mu, not xh.
     The running statistics are `self.buffers` ("running_mean", "running_var"),
-    saved and loaded with checkpoints. In training, where numba is installed,
-    compiled kernels compute the same (`kernels`, see nodes.common.compiled
-    and batch_norm_kernels), adding the statistics in float64 and keeping x
-    itself rather than x - mu.
+    saved and loaded with checkpoints. In training, where numba is installed
+    and x is float32 or float64, compiled kernels compute the same
+    (`kernels`, see nodes.common.compiled and batch_norm_kernels), adding the
+    statistics in float64 and keeping x itself rather than x - mu.
     """
 
     op = "batch_norm"
@@ -182,6 +182,7 @@ class BatchNormalization(Node):
         self.compiled = self.keep
         if self.keep:
             self.x2, self.mean, self.inv_std, self.gamma, self.batch_stats = x2, mean, inv_std, gamma, True
+            self.centred = None  # nothing of a numpy pass outlives it
         return kernels.scale_and_shift(x2, mean, gamma * inv_std, beta).reshape(x.shape)
 
     def _backward_compiled(self, g):
@@ -200,9 +201,9 @@ class BatchNormalization(Node):
     def forward(self, x, gamma, beta):
         if self.buffers is None:
             self._make_buffers(gamma.shape, gamma.dtype)
-        if self.training and self.kernels == "numba":
+        if self.training and self.kernels == "numba" and supports(x, gamma, beta):
             return self._forward_compiled(x, gamma, beta)
-        self.compiled = False
+        self.compiled, self.x2 = False, None  # nothing of a compiled pass outlives it
         rows = _ChannelRows(x.shape)
         x2 = rows.view(x)
         running_mean, running_var = self.buffers["running_mean"], self.buffers["running_var"]

@@ -2,8 +2,9 @@
 
 Per-channel sums are added in float64. Forward reads x three times (the
 mean, the variance of x - mean, the output) and writes once; backward reads
-g and x twice and writes dG/dx once. Nothing but the output is kept:
-backward recentres x itself. Measured on the speedrun's first batch norm
+g and x twice and writes dG/dx once. The node keeps x as (M, C) rows (a
+view, or a copy where x is not contiguous, as an NCHW input seen as NHWC),
+the mean and 1 / std, not x - mean: backward recentres x itself. Measured on the speedrun's first batch norm
 (128 x 24 x 24 x 16 float32, one core, inside a training step): forward
 about 0.86 ms and backward 0.90, against 1.9 and 2.0 ms for the numpy
 path's slabs.

@@ -8,6 +8,9 @@ from autograd import Graph, Input, ShapeError, default_dtype
 from nodes.conv.conv2d import ConvInputGrad, ConvWeightGrad
 from tests.nodes.gradcases import GradCase, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 conv_kernels = importlib.import_module("nodes.conv.conv_kernels")
 
 
@@ -103,7 +106,15 @@ def test_compiled_input_gradient_in_uneven_chunks_matches_numpy_path(monkeypatch
     """Chunks of 2 images of 5 (the last one short), stride 2 and padding: the same dG/dx as numpy's col2im."""
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal((5, 9, 8, 3)).astype(dtype), rng.standard_normal((3, 3, 3, 4)).astype(dtype)
-    monkeypatch.setattr(conv_kernels, "CHUNK_BYTES", 2 * 4 * 4 * 9 * 3 * np.dtype(dtype).itemsize)
+    # Output 5 x 4 per image, 3*3*3 window values per output pixel: two images' rows per chunk.
+    monkeypatch.setattr(conv_kernels, "CHUNK_BYTES", 2 * 5 * 4 * 3 * 3 * 3 * np.dtype(dtype).itemsize)
+    chunks, add_windows = [], conv_kernels.add_windows
+
+    def spy(padded, rows, first, *rest):
+        chunks.append((first, rows.shape[0]))
+        add_windows(padded, rows, first, *rest)
+
+    monkeypatch.setattr(conv_kernels, "add_windows", spy)
     grads = []
     for kernels in ("numpy", "numba"):
         with default_dtype(dtype):
@@ -112,8 +123,23 @@ def test_compiled_input_gradient_in_uneven_chunks_matches_numpy_path(monkeypatch
         seed = np.random.default_rng(4).standard_normal(graph.forward(x=x, w=w).shape).astype(dtype)
         graph.backward(seed=seed, update=False)
         grads.append(xi.grad)
+    assert chunks == [(0, 40), (2, 40), (4, 20)]  # only the compiled pass chunks, and it did
     assert grads[1].dtype == dtype and grads[1].flags.c_contiguous
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+
+
+def test_float16_takes_the_numpy_path_where_numba_is_asked_for(monkeypatch):
+    monkeypatch.setattr(conv_kernels, "input_gradient", None)  # calling it would fail
+    x, w = randn(2, 5, 5, 2).astype(np.float16), randn(3, 3, 2, 3, seed=1).astype(np.float16)
+    grads = []
+    for kernels in ("numpy", "numba"):
+        with default_dtype(np.float16):
+            xi, wi = Input("x", requires_grad=True), Input("w", requires_grad=True)
+            graph = Graph(nd.conv2d(xi, wi, padding=1, kernels=kernels))
+        graph.forward(x=x, w=w)
+        graph.backward(seed=np.ones((2, 5, 5, 3), np.float16), update=False)
+        grads.append(xi.grad)
+    np.testing.assert_array_equal(grads[1], grads[0])
 
 
 def _linear_gradient(f, at, seed):

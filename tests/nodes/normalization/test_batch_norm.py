@@ -7,6 +7,9 @@ import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
 from tests.nodes.gradcases import GradCase, positive, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 module = importlib.import_module("nodes.normalization.batch_norm")  # the package's batch_norm is the function
 
 
@@ -112,6 +115,8 @@ def _run(x, gamma, beta, g, layout="NHWC", training=True, kernels=None):
         node = nd.batch_norm(xi, gi, bi, layout=layout, kernels=kernels)
         graph = Graph(node) if training else Graph(node).eval()
     f = graph.forward(x=x, gamma=gamma, beta=beta)
+    norm = graph.nodes[-1] if layout == "NHWC" else next(n for n in graph.nodes if n.op == "batch_norm")
+    assert norm.compiled == (training and norm.kernels == "numba")  # the path asked for ran
     graph.backward(seed=g, update=False)
     return f, xi.grad, gi.grad, bi.grad
 
@@ -180,8 +185,22 @@ def test_compiled_and_numpy_paths_agree_in_float32_and_update_the_same_running_s
         layer = nd.BatchNorm(8, name="bn", kernels=kernels)
         graph = Graph(layer(xi))
         f = graph.forward(x=x)
+        assert layer.node.compiled == (kernels == "numba")
         graph.backward(seed=g, update=False)
         results.append((f, xi.grad, layer.gamma.grad, layer.beta.grad, *layer.buffers.values()))
     for got, want in zip(*results, strict=True):
         assert got.dtype == want.dtype == np.float32
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)
+
+
+def test_float16_takes_the_numpy_path_where_numba_is_asked_for():
+    x = np.random.default_rng(22).standard_normal((8, 3)).astype(np.float16)
+    outputs = []
+    for kernels in ("numpy", "numba"):
+        with default_dtype(np.float16):
+            layer = nd.BatchNorm(3, name="bn", kernels=kernels)
+            graph = Graph(layer(Input("x", shape=x.shape)))
+        outputs.append(graph.forward(x=x))
+        assert not layer.node.compiled
+    np.testing.assert_array_equal(outputs[1], outputs[0])
+    assert outputs[1].dtype == np.float16
