@@ -67,7 +67,7 @@ def _format_row(row):
     unit, scale = ("ms", 1e3) if ours < 0.1 else ("s", 1.0)
     cells = [f"{row['name']:<36} {row['env']:<7}", f"nodegrad {ours * scale:9.3f} {unit}"]
     if row.get("nodegrad_numpy_path") is not None:
-        cells.append(f"(numpy path {row['nodegrad_numpy_path'] * scale:9.3f} {unit}: "
+        cells.append(f"(nodegrad numpy path {row['nodegrad_numpy_path'] * scale:9.3f} {unit}: "
                      f"{ours / row['nodegrad_numpy_path']:4.2f})")
     cells += [f"numpy {theirs * scale:9.3f} {unit}", f"ratio {ours / theirs:5.2f}"]
     for key, label in (("torch", "torch"), ("torch_channels_last", "torch channels_last"), ("jax", "jax")):

@@ -2,7 +2,8 @@
 
 The speed of a shared machine swings by tens of percent within minutes, so
 implementations timed one after the other compare the machine's moods as
-much as the code. Here every implementation (nodegrad, the hand-written
+much as the code. Here every implementation (nodegrad, nodegrad with its
+compiled kernels ruled out where numba is installed, the hand-written
 numpy model, PyTorch, PyTorch with channels_last, JAX) trains in a worker
 process of its own, on the same data and the same batches from the same
 initial weights, and they take turns: each trains one slice (a tenth) of the
@@ -74,7 +75,8 @@ def torch_installed():
 
 def worker_environment(env, base=None, implementation=None):
     """The environment of a worker: `base` (default this process's) as it is, or without the OpenBLAS variables;
-    for the implementation "nodegrad_numpy_path", with nodegrad's compiled kernels ruled out."""
+    for "nodegrad_numpy_path" with nodegrad's compiled kernels ruled out, for "nodegrad" with NODEGRAD_KERNELS
+    removed (nodegrad's own choice: compiled where numba is installed), so that the two columns are what they say."""
     if env not in ENVS:
         raise ValueError(f"benchmarks.timing: env must be one of {', '.join(ENVS)}, not {env!r}")
     environment = dict(os.environ if base is None else base)
@@ -83,6 +85,8 @@ def worker_environment(env, base=None, implementation=None):
             environment.pop(name, None)
     if implementation == "nodegrad_numpy_path":
         environment["NODEGRAD_KERNELS"] = "numpy"
+    elif implementation == "nodegrad":
+        environment.pop("NODEGRAD_KERNELS", None)
     return environment
 
 
