@@ -15,10 +15,15 @@ this process's own environment is never changed. PyTorch runs NCHW and,
 for the CNN, also with channels_last; "nodegrad/torch" compares with the
 faster of the two.
 
+Where numba is installed, nodegrad also runs with its compiled kernels
+ruled out (NODEGRAD_KERNELS=numpy in that worker; see
+nodes.common.compiled): "numpy path", and the ratio of the two.
+
 `--json FILE` writes {"rows": [...]}: per row and environment an object with
 "row" (mlp, chain, cnn, vit, lstm), "env" (default, unset), "name", the
-seconds of "nodegrad", "numpy", "torch", "torch_channels_last" and "jax" (per
-epoch; per step for the chain; null where absent), "nodegrad_rss_mb" and
+seconds of "nodegrad", "nodegrad_numpy_path", "numpy", "torch",
+"torch_channels_last" and "jax" (per epoch; per step for the chain; null
+where absent), "nodegrad_rss_mb" and
 "torch_rss_mb" (peak RSS of each side's worker, MB; null where absent),
 "rss_mb" (every worker's) and "openblas" (the variables the workers saw).
 The `hvp` row (one Hessian-vector product against one training step of
@@ -60,12 +65,11 @@ def _format_row(row):
                 f"hvp/step {row['hvp_ratio']:4.2f}")
     ours, theirs = row["nodegrad"], row["numpy"]
     unit, scale = ("ms", 1e3) if ours < 0.1 else ("s", 1.0)
-    cells = [
-        f"{row['name']:<36} {row['env']:<7}",
-        f"nodegrad {ours * scale:9.3f} {unit}",
-        f"numpy {theirs * scale:9.3f} {unit}",
-        f"ratio {ours / theirs:5.2f}",
-    ]
+    cells = [f"{row['name']:<36} {row['env']:<7}", f"nodegrad {ours * scale:9.3f} {unit}"]
+    if row.get("nodegrad_numpy_path") is not None:
+        cells.append(f"(nodegrad numpy path {row['nodegrad_numpy_path'] * scale:9.3f} {unit}: "
+                     f"{ours / row['nodegrad_numpy_path']:4.2f})")
+    cells += [f"numpy {theirs * scale:9.3f} {unit}", f"ratio {ours / theirs:5.2f}"]
     for key, label in (("torch", "torch"), ("torch_channels_last", "torch channels_last"), ("jax", "jax")):
         if row.get(key) is not None:
             cells.append(f"{label} {row[key] * scale:9.3f} {unit}")

@@ -286,7 +286,8 @@ def run(epochs=1, samples=60000, seed=0, env="default"):
     """Seconds per epoch of each implementation, the best of `epochs` (see benchmarks.timing).
 
     Returns one row in the format of `benchmarks.bench`: name, and seconds
-    per epoch under "nodegrad", "numpy" and "torch" (None without PyTorch).
+    per epoch under each name of `timing.IMPLEMENTATIONS` ("nodegrad",
+    "nodegrad_numpy_path", "numpy", "torch"...; None where absent).
     """
     best = timing.best_epochs("cnn", samples, epochs, seed, env)
     return [{"name": f"CNN LeNet-like, {samples} samples/epoch", **best}]
@@ -301,9 +302,9 @@ def main(argv=None):
     print(settings.configure(args.default_malloc))
     for row in run(epochs=args.epochs, samples=args.samples):
         print(f"{row['name']}: seconds per epoch")
-        for impl in ("nodegrad", "numpy", "torch", "torch_channels_last"):
+        for impl in ("nodegrad", "nodegrad_numpy_path", "numpy", "torch", "torch_channels_last"):
             value = row[impl]
-            print(f"  {impl:<9} {'not installed' if value is None else f'{value:8.2f} s'}")
+            print(f"  {impl:<19} {'not installed' if value is None else f'{value:8.2f} s'}")
         print(f"  nodegrad / hand-written numpy = {row['nodegrad'] / row['numpy']:.3f}")
         if row["torch"] is not None:
             print(f"  nodegrad / torch = {row['nodegrad'] / row['torch']:.3f}")

@@ -23,8 +23,7 @@ def steppers(x, y, seed, total_steps=10_000):
     """{"nodegrad": step(i, j)}: one training step of the speedrun's graph on samples i..j, returning the loss."""
     model = speedrun.build_model(seed)
     run = speedrun.NodegradRun(model, total_steps)
-    graph = run.graph
-    run.graph.train()
+    graph = run.graph.train()
 
     def step(i, j):
         loss = graph.forward({model.image: x[i:j], run.label: y[i:j]})

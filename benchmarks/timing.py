@@ -2,7 +2,8 @@
 
 The speed of a shared machine swings by tens of percent within minutes, so
 implementations timed one after the other compare the machine's moods as
-much as the code. Here every implementation (nodegrad, the hand-written
+much as the code. Here every implementation (nodegrad, nodegrad with its
+compiled kernels ruled out where numba is installed, the hand-written
 numpy model, PyTorch, PyTorch with channels_last, JAX) trains in a worker
 process of its own, on the same data and the same batches from the same
 initial weights, and they take turns: each trains one slice (a tenth) of the
@@ -49,8 +50,9 @@ WARM_UP_STEPS = 3  # untimed first steps: allocations, caches and kernel set-up 
 #: each side trains one untimed step before its turn: the first step after a
 #: pause took about 3 ms instead of 0.5 (MLP), a cost of pausing, not of the code.
 SETTLE = 0.25
-#: Every implementation a row can have, in the order of the columns.
-IMPLEMENTATIONS = ("nodegrad", "numpy", "torch", "torch_channels_last", "jax")
+#: Every implementation a row can have, in the order of the columns. "nodegrad_numpy_path" is nodegrad with its
+#: compiled kernels ruled out (NODEGRAD_KERNELS=numpy in its worker), where numba is installed: what they bought.
+IMPLEMENTATIONS = ("nodegrad", "nodegrad_numpy_path", "numpy", "torch", "torch_channels_last", "jax")
 #: Variables that select OpenBLAS's kernels at load time; env="unset" removes them.
 OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 ENVS = ("default", "unset")
@@ -71,20 +73,28 @@ def torch_installed():
     return installed("torch")
 
 
-def worker_environment(env, base=None):
-    """The environment of a worker: `base` (default this process's) as it is, or without the OpenBLAS variables."""
+def worker_environment(env, base=None, implementation=None):
+    """The environment of a worker: `base` (default this process's) as it is, or without the OpenBLAS variables;
+    for "nodegrad_numpy_path" with nodegrad's compiled kernels ruled out, for "nodegrad" with NODEGRAD_KERNELS
+    removed (nodegrad's own choice: compiled where numba is installed), so that the two columns are what they say."""
     if env not in ENVS:
         raise ValueError(f"benchmarks.timing: env must be one of {', '.join(ENVS)}, not {env!r}")
     environment = dict(os.environ if base is None else base)
     if env == "unset":
         for name in OPENBLAS_VARIABLES:
             environment.pop(name, None)
+    if implementation == "nodegrad_numpy_path":
+        environment["NODEGRAD_KERNELS"] = "numpy"
+    elif implementation == "nodegrad":
+        environment.pop("NODEGRAD_KERNELS", None)
     return environment
 
 
 def implementations(bench):
     """The implementations the benchmark module `bench` can run here, in column order."""
     names = ["nodegrad", "numpy"]
+    if installed("numba"):
+        names.insert(1, "nodegrad_numpy_path")
     if torch_installed():
         names.append("torch")
         if getattr(bench, "CHANNELS_LAST", False):
@@ -98,6 +108,8 @@ def make_stepper(bench, name, x, y, seed):
     """The step(i, j) function of implementation `name` of the benchmark module `bench`."""
     if name in ("nodegrad", "numpy"):
         return bench.steppers(x, y, seed)[name]
+    if name == "nodegrad_numpy_path":  # the worker's environment rules the compiled kernels out
+        return bench.steppers(x, y, seed)["nodegrad"]
     if name == "torch":
         return bench.torch_stepper(x, y, seed)
     if name == "torch_channels_last":
@@ -156,7 +168,8 @@ class Worker:
         self.name = implementation
         self.process = subprocess.Popen(
             [sys.executable, "-c", _WORKER, json.dumps(arguments)], cwd=ROOT, text=True,
-            env=worker_environment(env, base), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=worker_environment(env, base, implementation), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self._expect("ready")
 

@@ -73,8 +73,8 @@ def torch_stepper(x, y, seed):
 def run(epochs=1, samples=60000, seed=0, env="default"):
     """Time `epochs` epochs of each implementation (see benchmarks.timing); one row with the best epochs.
 
-    The row has the seconds per epoch under "nodegrad", "numpy" and "torch"
-    (None without PyTorch).
+    The row has the seconds per epoch under each name of
+    `timing.IMPLEMENTATIONS` (None where absent).
     """
     best = timing.best_epochs("vit", samples, epochs, seed, env)
     return [{"name": f"ViT 2x(4 heads, 64) 16 patches, {samples} samples", **best}]

@@ -19,8 +19,10 @@ import numpy as np
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from nodes.array.transpose import transpose
+from nodes.common.compiled import choose, supports
 from nodes.common.layout import OIHW_TO_HWIO, check_layout, from_nhwc, to_nhwc
 
+from . import conv_kernels
 from .im2col import Geometry, col2im, col2im_transposed, im2col, stride_one_input_gradient, unpad
 
 
@@ -40,11 +42,15 @@ class Convolution(Node):
     no gradient, e.g. for the first layer). Without groups the bias is
     folded into the matmuls: X gets a column of ones and W a last row b,
     so f and [dG/dW; dG/db] = [X 1]^T G each take one matmul.
+    Where numba is installed, dG/dx without groups, for float32 or float64 g
+    and w, takes a compiled col2im
+    (`kernels`, see nodes.common.compiled and conv_kernels).
     """
 
     op = "conv2d"
 
-    def __init__(self, x, w, b=None, stride=1, padding=0, dilation=1, groups=1, name=None):
+    def __init__(self, x, w, b=None, stride=1, padding=0, dilation=1, groups=1, kernels=None, name=None):
+        self.kernels = choose(kernels, "conv2d")
         self.groups = int(groups)
         if self.groups < 1:
             raise ValueError(f"groups must be a positive int, got {groups!r}")
@@ -117,7 +123,9 @@ class Convolution(Node):
             elif self.needs[1]:
                 gw = (cols.T @ g2).reshape(w.shape)
             if self.needs[0]:
-                if self.geometry.stride == (1, 1):
+                if self.kernels == "numba" and supports(g, w):
+                    gx = conv_kernels.input_gradient(self.geometry, g, w, self.input_shape)
+                elif self.geometry.stride == (1, 1):
                     gx = stride_one_input_gradient(self.geometry, g, w, self.input_shape)
                 else:  # transposed (kh*kw*C_in, M): the layout col2im_transposed adds fastest
                     gx = col2im_transposed(self.geometry, w.reshape(k, out) @ g2.T, self.input_shape)
@@ -268,7 +276,7 @@ class ConvWeightGrad(_ConvAdjoint):
         return gx, gg, None
 
 
-def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, layout="NHWC", name=None):
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, layout="NHWC", kernels=None, name=None):
     """2-D convolution of `x` with weights `w` (see Convolution), as PyTorch's conv2d.
 
     layout="NHWC" (the default, faster): x (N, H, W, C_in), w HWIO
@@ -276,7 +284,8 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, layout="NHWC
     layout="NCHW" (PyTorch's): x (N, C_in, H, W), w OIHW (C_out,
     C_in / groups, kh, kw), output (N, C_out, Ho, Wo); moveaxis and
     transpose nodes (views) on x, w and the output wrap the NHWC
-    convolution (see nodes.common.layout).
+    convolution (see nodes.common.layout). `kernels` chooses numpy's or
+    the compiled path (see Convolution).
     """
     if check_layout(layout) == "NCHW":
         for what, node in (("x (N, C_in, H, W)", x), ("w (C_out, C_in / groups, kh, kw)", w)):
@@ -284,5 +293,5 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, layout="NHWC
                 raise ShapeError(f"conv2d with layout NCHW expects {what}, got shape {static_shape(node.shape)}")
         w = transpose(w, OIHW_TO_HWIO, name="weight_hwio")
     y = Convolution(to_nhwc(x, layout), w, b, stride=stride, padding=padding, dilation=dilation, groups=groups,
-                    name=name)
+                    kernels=kernels, name=name)
     return from_nhwc(y, layout)

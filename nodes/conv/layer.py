@@ -26,13 +26,14 @@ class Conv2d(Block):
     padding, dilation, groups, bias)` on NCHW images, whose `weight` is OIHW
     (out_channels, in_channels / groups, kh, kw): the NCHW layer's as it is,
     the NHWC layer's transposed by (3, 2, 0, 1). Groups split the channels the same way (group g: the g-th
-    run of consecutive input and output channels).
+    run of consecutive input and output channels). `kernels` chooses numpy's
+    or the compiled path for every call (see Convolution).
     """
 
     default_name = "conv"
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 name=None, bias=True, rng=None, layout="NHWC"):
+                 name=None, bias=True, rng=None, layout="NHWC", kernels=None):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"in_channels {in_channels} and out_channels {out_channels} split into {groups} groups")
         super().__init__(name)
@@ -40,6 +41,7 @@ class Conv2d(Block):
         self.kernel_size = pair(kernel_size, "kernel size")
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         self.layout = check_layout(layout)
+        self.kernels = kernels
         kh, kw = self.kernel_size
         fan_in = kh * kw * in_channels // groups
         shape = (kh, kw, in_channels // groups, out_channels)
@@ -50,7 +52,8 @@ class Conv2d(Block):
     def wire(self, x):
         """The convolution of x with the weights (and bias)."""
         return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
-                      dilation=self.dilation, groups=self.groups, layout=self.layout, name="conv2d")
+                      dilation=self.dilation, groups=self.groups, layout=self.layout, kernels=self.kernels,
+                      name="conv2d")
 
     def export_state(self, state, layout):
         """HWIO weights as PyTorch's OIHW (an NCHW layer's weight is OIHW already)."""

@@ -10,8 +10,10 @@ back from them; each of the last two is the other's backward.
 import numpy as np
 
 from autograd import Node
+from nodes.common.compiled import choose, supports
 from nodes.common.layout import from_nhwc, to_nhwc
 
+from . import max_pool_kernels
 from .im2col import col2im
 from .pooling import Pooling
 
@@ -30,19 +32,28 @@ class MaxPooling(Pooling):
     Backward: dG/dx gets g[n, i, j, c] at ONE position of each window: the
     first maximum in row-major order within the window (the convention of
     PyTorch), so ties do not duplicate the gradient; overlapping windows add.
+    Windows that tile the image (kernel = stride, no padding or dilation)
+    of at most 256 offsets, on float32 or float64, take a compiled kernel
+    where numba is installed (`kernels`, see nodes.common.compiled; the same
+    values and gradients as numpy's path, NaN and infinities included).
     """
 
     op = "max_pool2d"
 
-    def __init__(self, x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, indices=False, name=None):
+    def __init__(self, x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, indices=False, kernels=None,
+                 name=None):
         self.want_indices = bool(indices)
         self.indices = None
+        self.kernels = choose(kernels, "max_pool2d")
         super().__init__(x, kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
                          name=name)
 
     def forward(self, x):
         self._check_fits(x)
         if self._tiles(x) and not self.want_indices:
+            if (self.kernels == "numba" and supports(x)
+                    and np.prod(self.geometry.kernel) <= max_pool_kernels.MAX_WINDOW):
+                return self._forward_compiled(x)
             return self._forward_tiled(x)
         xp = self._padded(x, -np.inf)
         windows = self.window.windows(xp)  # (N, Ho, Wo, kh, kw, C)
@@ -65,6 +76,13 @@ class MaxPooling(Pooling):
         rows = (np.arange(ho) * sh - ph)[None, :, None, None] + a * dh
         cols = (np.arange(wo) * sw - pw)[None, None, :, None] + b * dw
         return (rows * shape[2] + cols).astype(np.int64)
+
+    def _forward_compiled(self, x):
+        (kh, kw) = self.geometry.kernel
+        f, first = max_pool_kernels.tiled_forward(np.ascontiguousarray(x), kh, kw)
+        if self.keep:
+            self.first, self.in_shape, self.used_tiles = first, x.shape, "compiled"
+        return f
 
     def _forward_tiled(self, x):
         if not self.keep:  # inference: the maximum of the kh*kw strided slices, nothing kept
@@ -93,6 +111,9 @@ class MaxPooling(Pooling):
         return np.ascontiguousarray(tiles.transpose(2, 4, 0, 1, 3, 5)).reshape(kh * kw, n, ho, wo, c)
 
     def backward(self, g):
+        if self.used_tiles == "compiled":
+            (kh, kw), (_, h, w, _) = self.geometry.kernel, self.in_shape
+            return (max_pool_kernels.tiled_backward(np.ascontiguousarray(g), self.first, h, w, kh, kw),)
         if self.used_tiles:
             return (self._backward_tiled(g),)
         kh, kw = self.geometry.kernel
@@ -124,13 +145,19 @@ class MaxPooling(Pooling):
         # where() and masked copies on the contiguous blocks each measured
         # slower than this one strided multiply.
         first = np.equal(blocks, f)
+        finite = not np.isnan(f).any() and np.isfinite(g).all()
+        if not finite:  # a NaN is its window's maximum; g reaches only the first one, as in the windows path
+            first |= np.isnan(blocks) & np.isnan(f)
         taken = first[0].copy()
         for k in range(1, len(blocks)):
             np.greater(first[k], taken, out=first[k])
             if k + 1 < len(blocks):
                 taken |= first[k]
         first = first.reshape(kh, kw, n, ho, wo, c).transpose(2, 3, 0, 4, 1, 5)
-        np.multiply(first, g[:, :, None, :, None, :], out=windows)
+        if finite:
+            np.multiply(first, g[:, :, None, :, None, :], out=windows)
+        else:  # 0, not 0 * inf = NaN, where a window's maximum is not
+            np.copyto(windows, np.where(first, g[:, :, None, :, None, :], 0))
         return gx
 
 
@@ -248,16 +275,17 @@ class PlaneGather(Node):
 
 
 def max_pool2d(x, kernel, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,
-               layout="NHWC", name=None):
+               layout="NHWC", kernels=None, name=None):
     """Max pooling of `x`, as PyTorch's max_pool2d; `stride` defaults to `kernel` (see MaxPooling).
 
     With `return_indices` it returns (pooled, indices): two nodes, the
     second giving each maximum's position h W + w in its (H, W) plane.
     `layout` is "NHWC" (the default, faster) or PyTorch's "NCHW", for x,
-    the output and the indices (see nodes.common.layout).
+    the output and the indices (see nodes.common.layout). `kernels` chooses
+    numpy's or the compiled path (see MaxPooling).
     """
     pool = MaxPooling(to_nhwc(x, layout), kernel, stride=stride, padding=padding, dilation=dilation,
-                      ceil_mode=ceil_mode, indices=return_indices, name=name)
+                      ceil_mode=ceil_mode, indices=return_indices, kernels=kernels, name=name)
     if not return_indices:
         return from_nhwc(pool, layout)
     return from_nhwc(pool, layout), from_nhwc(MaxPoolIndices(pool, name=None if name is None else f"{name}_indices"),

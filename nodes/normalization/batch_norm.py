@@ -6,8 +6,10 @@ from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from autograd.state import rename_keys
 from autograd.vectors import ones
+from nodes.common.compiled import choose, supports
 from nodes.common.layout import check_layout, from_nhwc, to_nhwc
 
+from . import batch_norm_kernels as kernels
 from .layer_norm import normalisation_vjp
 
 #: Bytes of rows that the batch norm's chains of full-size operations run on at a time: each slab stays in
@@ -130,16 +132,21 @@ class BatchNormalization(Node):
     from them (the same formula, written with per-channel factors so that
     it takes four full-size passes). The forward keeps x - mu, not xh.
     The running statistics are `self.buffers` ("running_mean", "running_var"),
-    saved and loaded with checkpoints.
+    saved and loaded with checkpoints. In training, where numba is installed
+    and x is float32 or float64, compiled kernels compute the same
+    (`kernels`, see nodes.common.compiled and batch_norm_kernels), adding the
+    statistics in float64 and keeping x itself rather than x - mu.
     """
 
     op = "batch_norm"
 
-    def __init__(self, x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, name=None):
+    def __init__(self, x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, kernels=None, name=None):
         if not 0.0 <= momentum <= 1.0:
             raise ValueError(f"momentum must be in [0, 1], got {momentum}")
         self.momentum = float(momentum)
         self.eps = float(eps)
+        self.kernels = choose(kernels, "batch_norm")
+        self.compiled = False  # whether the latest training pass took the compiled kernels
         super().__init__(x, gamma, beta, name=name)
         if buffers is not None:  # a block's, shared by all its calls
             self.buffers = buffers
@@ -159,9 +166,44 @@ class BatchNormalization(Node):
                 raise ShapeError(f"{what} of shape {static_shape(shape)} for {x[-1]} channels")
         return x
 
+    def _update_running(self, mean, var, count):
+        running_mean, running_var, m = self.buffers["running_mean"], self.buffers["running_var"], self.momentum
+        running_mean *= 1 - m
+        running_mean += m * mean
+        running_var *= 1 - m
+        running_var += (m * count / max(count - 1, 1)) * var
+
+    def _forward_compiled(self, x, gamma, beta):
+        """Training with the compiled kernels on x as (M, C) rows."""
+        x2 = np.ascontiguousarray(x).reshape(-1, x.shape[-1])
+        mean, var = (v.astype(x.dtype) for v in kernels.statistics(x2))
+        self._update_running(mean, var, x2.shape[0])
+        inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))
+        self.compiled = self.keep
+        if self.keep:
+            self.x2, self.mean, self.inv_std, self.gamma, self.batch_stats = x2, mean, inv_std, gamma, True
+            self.centred = None  # nothing of a numpy pass outlives it
+        return kernels.scale_and_shift(x2, mean, gamma * inv_std, beta).reshape(x.shape)
+
+    def _backward_compiled(self, g):
+        x2, s, gamma = self.x2, self.inv_std, self.gamma
+        g2 = np.ascontiguousarray(g).reshape(x2.shape)
+        one_over_m = g.dtype.type(1.0 / x2.shape[0])
+        sums, centred_sums = kernels.gradient_sums(g2, x2, self.mean)
+        g_beta, g_gamma = sums.astype(g.dtype), (centred_sums * s).astype(g.dtype)
+        gx = None
+        if self.needs[0]:
+            scale = gamma * s
+            gx = kernels.input_gradient(g2, x2, self.mean, scale, scale * s * g_gamma * one_over_m,
+                                        scale * g_beta * one_over_m).reshape(g.shape)
+        return gx, g_gamma if self.needs[1] else None, g_beta if self.needs[2] else None
+
     def forward(self, x, gamma, beta):
         if self.buffers is None:
             self._make_buffers(gamma.shape, gamma.dtype)
+        if self.training and self.kernels == "numba" and supports(x, gamma, beta):
+            return self._forward_compiled(x, gamma, beta)
+        self.compiled, self.x2 = False, None  # nothing of a compiled pass outlives it
         rows = _ChannelRows(x.shape)
         x2 = rows.view(x)
         running_mean, running_var = self.buffers["running_mean"], self.buffers["running_var"]
@@ -170,11 +212,7 @@ class BatchNormalization(Node):
             mean = rows.sum(x2) * one_over_m
             centred, squares = _centred_and_squares(rows, x2, mean)
             var = squares * one_over_m
-            m, count = self.momentum, rows.count
-            running_mean *= 1 - m
-            running_mean += m * mean
-            running_var *= 1 - m
-            running_var += (m * count / max(count - 1, 1)) * var
+            self._update_running(mean, var, rows.count)
         else:
             mean = running_mean.astype(x.dtype, copy=False)
             var = running_var.astype(x.dtype, copy=False)
@@ -188,6 +226,8 @@ class BatchNormalization(Node):
         return _scaled(rows, centred, gamma * inv_std, beta).reshape(x.shape)
 
     def backward(self, g):
+        if self.compiled:
+            return self._backward_compiled(g)
         rows, centred, s, gamma = self.rows, self.centred, self.inv_std, self.gamma
         g2 = rows.view(g)
         need_x = self.needs[0]
@@ -258,7 +298,7 @@ def running_statistics(features, dtype):
     return {"running_mean": np.zeros(features, dtype=dtype), "running_var": np.ones(features, dtype=dtype)}
 
 
-def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, layout="NHWC", name=None):
+def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, layout="NHWC", kernels=None, name=None):
     """Batch normalisation of `x` over all axes but the channels' (see BatchNormalization).
 
     `buffers` is a dict of running statistics to use (and update); by default
@@ -266,13 +306,15 @@ def batch_norm(x, gamma, beta, momentum=0.1, eps=1e-5, buffers=None, layout="NHW
     channels are the last axis; with PyTorch's "NCHW" images are
     (N, C, H, W), seen as NHWC through moveaxis nodes (views, see
     nodes.common.layout). An (N, C) input is the same in both layouts.
+    `kernels` chooses numpy's or the compiled path (see BatchNormalization).
     """
-    return _wired(x, gamma, beta, momentum, eps, buffers, layout, name)[1]
+    return _wired(x, gamma, beta, momentum, eps, buffers, layout, kernels, name)[1]
 
 
-def _wired(x, gamma, beta, momentum, eps, buffers, layout, name):
+def _wired(x, gamma, beta, momentum, eps, buffers, layout, kernels, name):
     """(the BatchNormalization node, the output in `layout`)."""
-    node = BatchNormalization(to_nhwc(x, layout), gamma, beta, momentum=momentum, eps=eps, buffers=buffers, name=name)
+    node = BatchNormalization(to_nhwc(x, layout), gamma, beta, momentum=momentum, eps=eps, buffers=buffers,
+                              kernels=kernels, name=name)
     return node, from_nhwc(node, layout)
 
 
@@ -285,7 +327,8 @@ class BatchNorm(Block):
     evaluation graphs alike, uses and updates the same ones; checkpoints keep
     them under `<name>.batch_norm`. `self.node` is the node of the latest call.
     `layout` is "NHWC" (channels last, the default) or PyTorch's "NCHW"
-    (see batch_norm).
+    (see batch_norm); `kernels` chooses numpy's or the compiled path for
+    every call (see BatchNormalization).
 
     PyTorch: `nn.BatchNorm1d(features)` for (N, C) inputs, `nn.BatchNorm2d`
     for images (the same numbers on NCHW), with the same eps and momentum:
@@ -297,10 +340,10 @@ class BatchNorm(Block):
 
     default_name = "batch_norm"
 
-    def __init__(self, features, name=None, momentum=0.1, eps=1e-5, layout="NHWC"):
+    def __init__(self, features, name=None, momentum=0.1, eps=1e-5, layout="NHWC", kernels=None):
         super().__init__(name)
         self.features = int(features)
-        self.momentum, self.eps = momentum, eps
+        self.momentum, self.eps, self.kernels = momentum, eps, kernels
         self.layout = check_layout(layout)
         self.node = None
         self.gamma = Parameter(np.ones(self.features))
@@ -310,7 +353,7 @@ class BatchNorm(Block):
     def wire(self, x):
         """The batch normalisation node of x, on the block's parameters and running statistics."""
         self.node, out = _wired(x, self.gamma, self.beta, self.momentum, self.eps, self.buffers, self.layout,
-                                "batch_norm")
+                                self.kernels, "batch_norm")
         self.node.buffer_name = f"{self.name}.batch_norm"
         return out
 

@@ -67,6 +67,17 @@ def test_workers_run_with_the_environment_asked_for_and_report_their_peak_rss(en
     assert result["torch_rss_mb"] is None
 
 
+def test_the_numpy_path_worker_trains_nodegrad_with_the_compiled_kernels_ruled_out():
+    assert timing.worker_environment("default", {}, "nodegrad_numpy_path") == {"NODEGRAD_KERNELS": "numpy"}
+    assert timing.worker_environment("default", {}, "nodegrad") == {}
+    # An exported NODEGRAD_KERNELS never turns the nodegrad column into the numpy path.
+    assert timing.worker_environment("default", {"NODEGRAD_KERNELS": "numpy"}, "nodegrad") == {}
+    assert timing.implementations(object())[:3] == ["nodegrad", "nodegrad_numpy_path", "numpy"]  # numba is here
+    row = {**dict.fromkeys(bench.KEYS), "name": "cnn", "env": "default", "nodegrad": 0.8, "nodegrad_numpy_path": 1.0,
+           "numpy": 0.9}
+    assert "(nodegrad numpy path     1.000 s: 0.80)" in bench._format_row(row)
+
+
 def test_every_sample_is_trained_once_per_epoch_in_whole_batches():
     for samples in (200, 6000, 60000):
         bounds = sorted(set(timing.slice_bounds(samples)))

@@ -1,3 +1,5 @@
+import importlib
+
 import numpy as np
 import pytest
 
@@ -6,6 +8,11 @@ from autograd import Graph, Input, ShapeError, default_dtype
 from nodes.conv.conv2d import ConvInputGrad, ConvWeightGrad
 from tests.nodes.gradcases import GradCase, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
+conv_kernels = importlib.import_module("nodes.conv.conv_kernels")
+
 
 def _conv(**settings):
     return lambda x, w, b: nd.conv2d(x, w, b, **settings)
@@ -13,6 +20,8 @@ def _conv(**settings):
 
 CASES = [
     GradCase("conv2d-basic", _conv(), (randn(2, 5, 5, 2), randn(3, 3, 2, 3, seed=1), randn(3, seed=2))),
+    *[GradCase(f"conv2d-stride2-pad1-dilated-{k}", _conv(stride=2, padding=1, dilation=(1, 2), kernels=k),
+               (randn(2, 6, 7, 3), randn(3, 2, 3, 2, seed=1), randn(2, seed=2))) for k in ("numpy", "numba")],
     GradCase("conv2d-one-channel-pad", _conv(padding=1),
              (randn(2, 4, 4, 1), randn(3, 3, 1, 2, seed=1), randn(2, seed=2))),
     GradCase("conv2d-stride2-pad1", _conv(stride=2, padding=1),
@@ -64,9 +73,10 @@ SETTINGS = [
 ]
 
 
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
 @pytest.mark.parametrize("channels", [1, 4])
 @pytest.mark.parametrize("settings", SETTINGS, ids=str)
-def test_forward_and_backward_match_a_loop_reference(settings, channels):
+def test_forward_and_backward_match_a_loop_reference(settings, channels, kernels):
     groups = settings["groups"] if channels % settings["groups"] == 0 else 1
     settings = dict(settings, groups=groups)
     rng = np.random.default_rng(1)
@@ -76,7 +86,7 @@ def test_forward_and_backward_match_a_loop_reference(settings, channels):
     expected = reference_conv(x, w, b, **settings)
     with default_dtype(np.float64):
         xi, wi, bi = Input("x", requires_grad=True), Input("w", requires_grad=True), Input("b", requires_grad=True)
-        graph = Graph(nd.conv2d(xi, wi, bi, **settings))
+        graph = Graph(nd.conv2d(xi, wi, bi, **settings, kernels=kernels))
     got = graph.forward(x=x, w=w, b=b)
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
     # Backward against the reference's own adjoint: the gradient of
@@ -89,6 +99,47 @@ def test_forward_and_backward_match_a_loop_reference(settings, channels):
     np.testing.assert_allclose(wi.grad, _linear_gradient(lambda v: reference_conv(x, v, b * 0, **settings), w, seed),
                                rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(bi.grad, seed.sum(axis=(0, 1, 2)), rtol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_compiled_input_gradient_in_uneven_chunks_matches_numpy_path(monkeypatch, dtype):
+    """Chunks of 2 images of 5 (the last one short), stride 2 and padding: the same dG/dx as numpy's col2im."""
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((5, 9, 8, 3)).astype(dtype), rng.standard_normal((3, 3, 3, 4)).astype(dtype)
+    # Output 5 x 4 per image, 3*3*3 window values per output pixel: two images' rows per chunk.
+    monkeypatch.setattr(conv_kernels, "CHUNK_BYTES", 2 * 5 * 4 * 3 * 3 * 3 * np.dtype(dtype).itemsize)
+    chunks, add_windows = [], conv_kernels.add_windows
+
+    def spy(padded, rows, first, *rest):
+        chunks.append((first, rows.shape[0]))
+        add_windows(padded, rows, first, *rest)
+
+    monkeypatch.setattr(conv_kernels, "add_windows", spy)
+    grads = []
+    for kernels in ("numpy", "numba"):
+        with default_dtype(dtype):
+            xi, wi = Input("x", requires_grad=True), Input("w", requires_grad=True)
+            graph = Graph(nd.conv2d(xi, wi, stride=2, padding=1, kernels=kernels))
+        seed = np.random.default_rng(4).standard_normal(graph.forward(x=x, w=w).shape).astype(dtype)
+        graph.backward(seed=seed, update=False)
+        grads.append(xi.grad)
+    assert chunks == [(0, 40), (2, 40), (4, 20)]  # only the compiled pass chunks, and it did
+    assert grads[1].dtype == dtype and grads[1].flags.c_contiguous
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+
+
+def test_float16_takes_the_numpy_path_where_numba_is_asked_for(monkeypatch):
+    monkeypatch.setattr(conv_kernels, "input_gradient", None)  # calling it would fail
+    x, w = randn(2, 5, 5, 2).astype(np.float16), randn(3, 3, 2, 3, seed=1).astype(np.float16)
+    grads = []
+    for kernels in ("numpy", "numba"):
+        with default_dtype(np.float16):
+            xi, wi = Input("x", requires_grad=True), Input("w", requires_grad=True)
+            graph = Graph(nd.conv2d(xi, wi, padding=1, kernels=kernels))
+        graph.forward(x=x, w=w)
+        graph.backward(seed=np.ones((2, 5, 5, 3), np.float16), update=False)
+        grads.append(xi.grad)
+    np.testing.assert_array_equal(grads[1], grads[0])
 
 
 def _linear_gradient(f, at, seed):

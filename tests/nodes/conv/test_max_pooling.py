@@ -9,6 +9,9 @@ from tests.nodes.conv.pool_reference import forward, reference_max
 from tests.nodes.conv.test_pooling import distinct
 from tests.nodes.gradcases import GradCase, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 CASES = [
     GradCase("max_pool-dilation2", lambda x: nd.max_pool2d(x, 2, stride=1, dilation=2), (distinct(1, 5, 6, 2),)),
     GradCase("max_pool-ceil-remainder", lambda x: nd.max_pool2d(x, 2, ceil_mode=True), (distinct(1, 5, 5, 2),)),
@@ -106,7 +109,7 @@ def _loop_max_pool(x, g, kh, kw):
                                            ((2, 7, 8, 3), (3, 2)), ((1, 6, 6, 40), 3), ((2, 4, 5, 2), 1)],
                          ids=["1-channel", "odd-rows-and-columns", "16-channels", "3x2", "3x3-40-channels",
                               "1x1-uncovered-column"])
-def test_tiled_max_pool_gradient_with_many_ties_matches_a_loop_reference(shape, kernel):
+def test_tiled_max_pool_gradient_with_many_ties_matches_a_loop_reference(shape, kernel, both_kernel_paths):
     # Integer values from {0, 1, 2} (a third of them 0, as after a ReLU) tie
     # in most windows; rows and columns that no window covers get no gradient.
     rng = np.random.default_rng(5)
@@ -118,6 +121,7 @@ def test_tiled_max_pool_gradient_with_many_ties_matches_a_loop_reference(shape, 
         graph = Graph(pooled)
     assert pooled.tiled
     y = graph.forward(x=x)
+    assert pooled.used_tiles == ("compiled" if both_kernel_paths == "numba" else True)
     g = rng.standard_normal(y.shape)
     graph.backward(seed=g, update=False)
     f, gx = _loop_max_pool(x, g, kh, kw)

@@ -9,6 +9,9 @@ from nodes.conv.pooling import pool_output_size
 from tests.nodes.conv.pool_reference import out_size
 from tests.nodes.gradcases import GradCase, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 
 def distinct(*shape, seed=0):
     """Float64 values that are all different and at least 0.05 apart (no ties in max pooling)."""

@@ -7,11 +7,14 @@ import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
 from tests.nodes.gradcases import GradCase, positive, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 module = importlib.import_module("nodes.normalization.batch_norm")  # the package's batch_norm is the function
 
 
-def _bn(x, gamma, beta):
-    return nd.batch_norm(x, gamma, beta)
+def _bn(x, gamma, beta, kernels=None):
+    return nd.batch_norm(x, gamma, beta, kernels=kernels)
 
 
 def _bn_eval(x, gamma, beta):
@@ -24,6 +27,8 @@ def _bn_eval(x, gamma, beta):
 CASES = [
     GradCase("batch_norm-2d", _bn, (randn(6, 3, seed=4), positive(3, seed=1), randn(3, seed=2))),
     GradCase("batch_norm-4d", _bn, (randn(2, 3, 2, 3, seed=4), positive(3, seed=1), randn(3, seed=2))),
+    *[GradCase(f"batch_norm-4d-{kernels}", lambda x, g, b, k=kernels: _bn(x, g, b, kernels=k),
+               (randn(2, 3, 2, 3, seed=5), positive(3, seed=1), randn(3, seed=2))) for kernels in ("numpy", "numba")],
     GradCase("batch_norm-eval", _bn_eval, (randn(2, 2, 2, 3), positive(3, seed=1), randn(3, seed=2)), training=False),
     GradCase("BatchNorm-layer", lambda x: nd.BatchNorm(4, name="bn_case")(x) * randn(4, seed=3),
              (randn(5, 4, seed=4),)),
@@ -101,15 +106,17 @@ def _reference(x, gamma, beta, g, eps=1e-5):
     return xh * gamma + beta, gx, (g * xh).sum(axis=axes), g.sum(axis=axes)
 
 
-def _run(x, gamma, beta, g, layout="NHWC", training=True):
+def _run(x, gamma, beta, g, layout="NHWC", training=True, kernels=None):
     """(f, dG/dx, dG/dgamma, dG/dbeta) of nd.batch_norm in float64 for the output gradient g."""
     with default_dtype(np.float64):
         xi = Input("x", shape=x.shape, requires_grad=True)
         gi, bi = Input("gamma", shape=gamma.shape, requires_grad=True), Input("beta", shape=beta.shape,
                                                                               requires_grad=True)
-        node = nd.batch_norm(xi, gi, bi, layout=layout)
+        node = nd.batch_norm(xi, gi, bi, layout=layout, kernels=kernels)
         graph = Graph(node) if training else Graph(node).eval()
     f = graph.forward(x=x, gamma=gamma, beta=beta)
+    norm = graph.nodes[-1] if layout == "NHWC" else next(n for n in graph.nodes if n.op == "batch_norm")
+    assert norm.compiled == (training and norm.kernels == "numba")  # the path asked for ran
     graph.backward(seed=g, update=False)
     return f, xi.grad, gi.grad, bi.grad
 
@@ -120,7 +127,15 @@ def test_slab_by_slab_passes_match_a_plain_numpy_reference(monkeypatch, shape):
     monkeypatch.setattr(module, "SLAB_BYTES", 2 * shape[-2] * shape[-1] * 8 if len(shape) == 4 else 16 * shape[-1])
     x = randn(*shape, seed=1) * 3 + 2
     gamma, beta, g = randn(shape[-1], seed=2), randn(shape[-1], seed=3), randn(*shape, seed=4)
-    for got, want in zip(_run(x, gamma, beta, g), _reference(x, gamma, beta, g), strict=True):
+    for got, want in zip(_run(x, gamma, beta, g, kernels="numpy"), _reference(x, gamma, beta, g), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(5, 3, 7, 4), (7, 3), (2, 1, 1, 5)])
+def test_compiled_kernels_match_a_plain_numpy_reference(shape):
+    x = randn(*shape, seed=11) * 3 + 2
+    gamma, beta, g = randn(shape[-1], seed=12), randn(shape[-1], seed=13), randn(*shape, seed=14)
+    for got, want in zip(_run(x, gamma, beta, g, kernels="numba"), _reference(x, gamma, beta, g), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
 
@@ -158,3 +173,34 @@ def test_gamma_and_beta_addends_come_summed_to_their_shape():
     assert all(a.dtype == np.float32 for a in addends)
     node.needs = (False, True, False)
     assert [a is None for a in node.backward(randn(2, 3, 3, 4, seed=1).astype(np.float32))] == [True, False, True]
+
+
+def test_compiled_and_numpy_paths_agree_in_float32_and_update_the_same_running_statistics():
+    rng = np.random.default_rng(21)
+    x = (rng.standard_normal((16, 6, 6, 8)) * 2 + 1).astype(np.float32)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    results = []
+    for kernels in ("numpy", "numba"):
+        xi = Input("x", shape=x.shape, requires_grad=True)
+        layer = nd.BatchNorm(8, name="bn", kernels=kernels)
+        graph = Graph(layer(xi))
+        f = graph.forward(x=x)
+        assert layer.node.compiled == (kernels == "numba")
+        graph.backward(seed=g, update=False)
+        results.append((f, xi.grad, layer.gamma.grad, layer.beta.grad, *layer.buffers.values()))
+    for got, want in zip(*results, strict=True):
+        assert got.dtype == want.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)
+
+
+def test_float16_takes_the_numpy_path_where_numba_is_asked_for():
+    x = np.random.default_rng(22).standard_normal((8, 3)).astype(np.float16)
+    outputs = []
+    for kernels in ("numpy", "numba"):
+        with default_dtype(np.float16):
+            layer = nd.BatchNorm(3, name="bn", kernels=kernels)
+            graph = Graph(layer(Input("x", shape=x.shape)))
+        outputs.append(graph.forward(x=x))
+        assert not layer.node.compiled
+    np.testing.assert_array_equal(outputs[1], outputs[0])
+    assert outputs[1].dtype == np.float16

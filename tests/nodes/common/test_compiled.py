@@ -1,0 +1,74 @@
+"""Choosing between numpy's path and the compiled kernels: the keyword, the environment, and what is refused."""
+
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import Input
+from nodes.common import compiled
+from nodes.normalization import batch_norm_kernels
+
+
+def test_the_test_environment_has_numba_so_both_paths_are_tested():
+    assert compiled.available(), "numba is in the test extras: pip install -e '.[test]'"
+
+
+def test_unset_environment_picks_numba_where_installed(monkeypatch):
+    monkeypatch.delenv(compiled.ENVIRONMENT, raising=False)
+    assert compiled.choose(None, "batch_norm") == "numba"
+    monkeypatch.setattr(compiled, "available", lambda: False)
+    assert compiled.choose(None, "batch_norm") == "numpy"
+
+
+def test_the_environment_rules_the_kernels_out_but_an_explicit_choice_wins(monkeypatch):
+    monkeypatch.setenv(compiled.ENVIRONMENT, "numpy")
+    assert nd.max_pool2d(Input("x"), 2).kernels == "numpy"
+    assert nd.max_pool2d(Input("x"), 2, kernels="numba").kernels == "numba"
+
+
+def test_a_bad_environment_value_names_the_variable(monkeypatch):
+    monkeypatch.setenv(compiled.ENVIRONMENT, "fast")
+    with pytest.raises(ValueError, match="NODEGRAD_KERNELS must be 'numpy' or 'numba'.*'fast'"):
+        nd.max_pool2d(Input("x"), 2)
+
+
+def test_a_bad_keyword_names_the_node_kind():
+    with pytest.raises(ValueError, match="batch_norm: kernels must be None, 'numpy' or 'numba', got 'c'"):
+        nd.BatchNorm(3, kernels="c")(Input("x"))
+
+
+def test_insisting_on_numba_without_it_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(compiled, "available", lambda: False)
+    with pytest.raises(ImportError, match=r"max_pool2d: kernels='numba' needs numba.*nodegrad\[fast\]"):
+        nd.max_pool2d(Input("x"), 2, kernels="numba")
+    monkeypatch.setenv(compiled.ENVIRONMENT, "numba")
+    with pytest.raises(ImportError, match="batch_norm: NODEGRAD_KERNELS=numba needs numba"):
+        nd.BatchNorm(3)(Input("x"))
+
+
+def test_batch_norm_statistics_kernel_matches_numpy_in_float64():
+    x2 = np.random.default_rng(0).standard_normal((999, 7)) * 5 + 3
+    mean, var = batch_norm_kernels.statistics(x2)
+    np.testing.assert_allclose(mean, x2.mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(var, x2.var(axis=0), rtol=1e-12)
+
+
+def test_importing_the_library_does_not_import_numba():
+    """numba (and its compiler's memory) comes in only when a node that could use it is built."""
+    code = "import sys, autograd, nodes; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_numba_is_imported_only_by_the_compiled_module():
+    """The one optional import of the library stays in one place (docs/architecture.md, the layers)."""
+    root = pathlib.Path(compiled.__file__).resolve().parents[2]
+    importing = re.compile(r"^\s*(import|from)\s+numba\b|import_module\([\"']numba", re.MULTILINE)
+    found = [str(path.relative_to(root)) for package in ("autograd", "nodes") for path in (root / package).rglob("*.py")
+             if importing.search(path.read_text())]
+    assert found == ["nodes/common/compiled.py"]
