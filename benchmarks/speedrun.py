@@ -1,7 +1,7 @@
 """The speedrun's CNN (autograd.demo.speedrun) as a benchmark model, for `benchmarks.profile --model speedrun`.
 
 The same network and training graph as the demo (conv 5x5 1->16, batch
-norm, ReLU, max-pool 2; conv 5x5 16->32, batch norm, ReLU, max-pool 2;
+norm, max-pool 2, ReLU; conv 5x5 16->32, batch norm, max-pool 2, ReLU;
 linear 512->10; Adam with the one-cycle schedule), batch 128, float32 NHWC,
 on MNIST-shaped random data, so that a profile needs no download.
 """

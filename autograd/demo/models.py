@@ -158,16 +158,21 @@ def flatten_nchw(key, channels, side):
     return export, import_
 
 
-def conv_block(x, in_channels, out_channels, name, rng, padding=2):
+def conv_block(x, in_channels, out_channels, name, rng, padding=2, pool_first=False):
     """conv 5x5 -> batch norm -> relu -> 2x2 max pool, in one scope: halves the image side.
 
     `padding=2` keeps the side through the convolution ('same'); 0 takes 4
     pixels off it ('valid', LeNet's). No conv bias: the batch norm's shift
-    (beta) plays its part.
+    (beta) plays its part. `pool_first` pools before the ReLU: the same
+    values and gradients (max pooling and ReLU commute, and where a window's
+    maximum is not positive both send it no gradient), with the ReLU on a
+    quarter of the data.
     """
     with scope(name):
         x = Conv2d(in_channels, out_channels, 5, padding=padding, bias=False, name="conv", rng=rng)(x)
         x = BatchNorm(out_channels, name="bn")(x)
+        if pool_first:
+            return relu(max_pool2d(x, 2, name="pool"), name="relu")
         x = relu(x, name="relu")
         return max_pool2d(x, 2, name="pool")
 

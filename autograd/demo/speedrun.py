@@ -6,9 +6,13 @@
 
 The recipe: a LeNet-like network with batch norm,
 
-    28x28x1 -> conv 5x5, 16 (no padding) -> batch norm -> relu -> max pool 2 -> 12x12x16
-            -> conv 5x5, 32 (no padding) -> batch norm -> relu -> max pool 2 -> 4x4x32
+    28x28x1 -> conv 5x5, 16 (no padding) -> batch norm -> max pool 2 -> relu -> 12x12x16
+            -> conv 5x5, 32 (no padding) -> batch norm -> max pool 2 -> relu -> 4x4x32
             -> flatten 512 -> linear 10
+
+(pooling before the ReLU gives the same values and gradients as after it,
+with the ReLU on a quarter of the data: the step measured 0.86 of the
+ReLU-first one)
 
 trained on the full training set with Adam (peak lr 0.005) on a one-cycle
 schedule (25% warm-up, planned over --max-epochs), batches of 128 in a
@@ -62,8 +66,8 @@ def build_model(seed):
     rng = np.random.default_rng(seed)
     image = models.image_input()
     x = reshape(image, (-1, 28, 28, 1), name="channels")
-    x = models.conv_block(x, 1, 16, name="conv1", rng=rng, padding=0)
-    x = models.conv_block(x, 16, 32, name="conv2", rng=rng, padding=0)
+    x = models.conv_block(x, 1, 16, name="conv1", rng=rng, padding=0, pool_first=True)
+    x = models.conv_block(x, 16, 32, name="conv2", rng=rng, padding=0, pool_first=True)
     logits = Linear(4 * 4 * 32, models.CLASSES, name="classifier", rng=rng)(flatten(x, name="flatten"))
     export, import_ = models.flatten_nchw("classifier.weight", channels=32, side=4)
     model = models.Model("speedrun", image, logits, "conv16-conv32-10 with batch norm",

@@ -5,7 +5,7 @@ PyTorch is not a dependency of nodegrad: it is imported here only when a
 sentence. What makes the two runs the same recipe:
 
 - the network: `nn.Conv2d(1, 16, 5, bias=False)`, `nn.BatchNorm2d(16)`,
-  ReLU, `F.max_pool2d(., 2)`, the same with 16 -> 32, then
+  `F.max_pool2d(., 2)`, ReLU, the same with 16 -> 32, then
   `nn.Linear(512, 10)` on `x.flatten(1)`, in channels_last memory (NHWC,
   nodegrad's layout);
 - the initial weights: nodegrad's model exported with
@@ -54,7 +54,7 @@ def make_module(torch):
             self.bn = nn.BatchNorm2d(c_out)
 
         def forward(self, x):
-            return functional.max_pool2d(functional.relu(self.bn(self.conv(x))), 2)
+            return functional.relu(functional.max_pool2d(self.bn(self.conv(x)), 2))  # pooled first, as nodegrad
 
     class Net(nn.Module):
         def __init__(self):

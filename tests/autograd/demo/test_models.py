@@ -122,3 +122,21 @@ def test_the_cnn_refuses_a_state_dict_of_another_shape_naming_the_tensor():
     with pytest.raises(ag.CheckpointError, match=r"'fc1.weight' has shape \(128, 100\), expected \(128, 1568\)"):
         model.load_state_dict(state, layout="torch")
     assert all(np.array_equal(model.state_dict()[k], v) for k, v in before.items())
+
+
+def test_a_conv_block_pooled_before_its_relu_gives_the_same_values_and_gradients():
+    """Max pooling and ReLU commute, and a window whose maximum is not positive sends no gradient either way."""
+    x = np.random.default_rng(0).standard_normal((3, 12, 12, 2))
+    results = []
+    for pool_first in (False, True):
+        with ag.default_dtype(np.float64):
+            image = ag.Input("image", shape=(None, 12, 12, 2), requires_grad=True)
+            out = models.conv_block(image, 2, 4, name="block", rng=np.random.default_rng(1), padding=0,
+                                    pool_first=pool_first)
+            graph = ag.Graph(out)
+        value = graph.forward(image=x)
+        assert (value == 0).mean() > 0.05  # windows with no positive maximum are there
+        graph.backward(seed=np.random.default_rng(2).standard_normal(value.shape), update=False)
+        results.append((value, image.grad, *(p.grad for p in graph.parameters)))
+    for got, want in zip(*results, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
