@@ -32,11 +32,13 @@ apt_install() {
 }
 
 # The diagrams' fonts come with graphviz only as "recommended" packages,
-# which minimal systems skip: ask for them by name.
+# which minimal systems skip: ask for them by name. grep reads all of
+# fc-list's output (no -q): quitting at the first match killed fc-list with
+# SIGPIPE, which pipefail turned into "font missing" about half the time.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
-fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation2)
-fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -i "Liberation Sans" >/dev/null || missing+=(fonts-liberation2)
+fc-list 2>/dev/null | grep -i "DejaVu Sans" >/dev/null || missing+=(fonts-dejavu-core)
 case ",${extras}," in
     *,test,*) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
 esac

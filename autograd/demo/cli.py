@@ -33,6 +33,16 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def check_kernels_environment():
+    """Refuse a bad NODEGRAD_KERNELS before any work is done (nodes.common.compiled reads it at wiring)."""
+    from nodes.common import compiled
+
+    try:
+        compiled.environment()
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+
+
 def check_output_paths(args):
     """Refuse, before any work is done, an output file that could not be written at the end (see `arguments`)."""
     arguments.check_output_paths(args, UsageError)

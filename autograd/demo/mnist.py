@@ -32,7 +32,16 @@ from . import data as mnist_data
 from . import evolution, generations, models, recipe
 from .arguments import non_negative_int, positive, widths
 from .augment import Augmenter
-from .cli import PROG, ArgumentParser, UsageError, check_output_paths, load_data, plural, resume_command
+from .cli import (
+    PROG,
+    ArgumentParser,
+    UsageError,
+    check_kernels_environment,
+    check_output_paths,
+    load_data,
+    plural,
+    resume_command,
+)
 from .metrics import confusion_matrix, format_confusion
 from .recipe import DEFAULTS, OPTIMIZERS
 from .train import CheckpointMismatch, Interrupted, StopRequest, Trainer, fit, predict_with_bar, read_run
@@ -341,6 +350,7 @@ def main(argv=None):
     """The console script `nodegrad-mnist`; returns the exit status."""
     try:
         args = make_parser().parse_args(argv)
+        check_kernels_environment()
         return generations.run(args) if evolution.chosen(args) else run(args)
     except UsageError as e:
         print(f"{PROG}: error: {e} (see --help)", file=sys.stderr)

@@ -48,7 +48,7 @@ from nodes import Linear, flatten, reshape, softmax_cross_entropy
 from . import data as mnist_data
 from . import models
 from .arguments import non_negative_float, non_negative_int, positive
-from .cli import ArgumentParser, UsageError, check_output_paths, load_data
+from .cli import ArgumentParser, UsageError, check_kernels_environment, check_output_paths, load_data
 from .speedrun_torch import TorchMissing, TorchRun, require_torch
 
 PROG = "nodegrad-speedrun"
@@ -289,6 +289,7 @@ def main(argv=None):
     """Run the command; returns the exit status (0 done, 1 run-time problem, 2 bad arguments)."""
     try:
         args = make_parser().parse_args(argv)
+        check_kernels_environment()
         check_output_paths(argparse.Namespace(**dict.fromkeys(OTHER_OUTPUTS), metrics_json=args.metrics_json))
         run(args)
     except UsageError as e:

@@ -42,20 +42,26 @@ def available():
     return _numba() is not None
 
 
+def environment():
+    """NODEGRAD_KERNELS: "numpy", "numba" or "" (unset); any other value is refused in one sentence."""
+    wanted = os.environ.get(ENVIRONMENT, "")
+    if wanted not in ("", *KERNELS):
+        raise ValueError(f"{ENVIRONMENT} must be 'numpy' or 'numba' (or unset), got {wanted!r}")
+    return wanted
+
+
 def choose(kernels, node_kind):
     """"numba" or "numpy" for a node of `node_kind` built with `kernels` (None, "numpy" or "numba")."""
     asked = f"kernels={kernels!r}"
     if kernels is None:
-        wanted = os.environ.get(ENVIRONMENT, "")
-        if wanted not in ("", *KERNELS):
-            raise ValueError(f"{ENVIRONMENT} must be 'numpy' or 'numba' (or unset), got {wanted!r}")
+        wanted = environment()
         kernels, asked = wanted or ("numba" if available() else "numpy"), f"{ENVIRONMENT}={wanted}"
     if kernels not in KERNELS:
         raise ValueError(f"{node_kind}: kernels must be None, 'numpy' or 'numba', got {kernels!r}")
     if kernels == "numba" and not available():
         raise ImportError(
-            f"{node_kind}: {asked} needs numba, which is not installed; install the fast extra "
-            "(pip install 'nodegrad[fast]'), or ask for the numpy path"
+            f"{node_kind}: {asked} needs numba, which is not installed; install the fast extra (bash "
+            "scripts/install.sh demo,fast, or pip install -e '.[fast]', in the checkout), or ask for the numpy path"
         )
     return kernels
 

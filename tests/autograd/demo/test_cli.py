@@ -97,6 +97,14 @@ def test_bad_arguments_give_one_line_and_exit_status_2(capsys, argv, message):
     assert out == ""  # refused before any work: no model built, nothing drawn or loaded
 
 
+@pytest.mark.parametrize("model", ["mlp", "cnn"])
+def test_a_bad_kernels_variable_is_refused_before_any_work_in_one_line(capsys, monkeypatch, model):
+    monkeypatch.setenv("NODEGRAD_KERNELS", "bogus")
+    status, out, err = run(capsys, "--model", model, "--epochs", 1)
+    assert status == 2 and "NODEGRAD_KERNELS must be 'numpy' or 'numba' (or unset), got 'bogus'" in err
+    assert len(err.strip().splitlines()) == 1 and out == ""
+
+
 def test_a_missing_data_folder_gives_one_line(capsys):
     status, _, err = run(capsys, "--data", "no-such-folder", "--epochs", 1)
     assert status == 1 and "data folder no-such-folder does not exist" in err

@@ -106,6 +106,12 @@ def test_against_torch_without_torch_is_refused_in_one_sentence(capsys, monkeypa
     assert "test acc" not in out  # refused before anything trains
 
 
+def test_a_bad_kernels_variable_is_refused_before_any_work(capsys, monkeypatch):
+    monkeypatch.setenv("NODEGRAD_KERNELS", "fast")
+    status, out, err = run(capsys, *QUICK)
+    assert status == 2 and "NODEGRAD_KERNELS must be 'numpy' or 'numba'" in err and "test acc" not in out
+
+
 @pytest.mark.parametrize("flag, value", [("--eval-every", "0"), ("--max-epochs", "0"), ("--target", "-1"),
                                          ("--against", "jax"), ("--seed", "-1")])
 def test_bad_flags_are_refused(capsys, flag, value):
