@@ -75,18 +75,20 @@ def torch_installed():
 
 def worker_environment(env, base=None, implementation=None):
     """The environment of a worker: `base` (default this process's) as it is, or without the OpenBLAS variables;
-    for "nodegrad_numpy_path" with nodegrad's compiled kernels ruled out, for "nodegrad" with NODEGRAD_KERNELS
-    removed (nodegrad's own choice: compiled where numba is installed), so that the two columns are what they say."""
+    for "nodegrad" with NODEGRAD_KERNELS removed (nodegrad's own choice: compiled where numba is installed), for
+    every other implementation with the compiled kernels ruled out: the nodegrad numpy path is what it says, and
+    the workers that build a nodegrad model only for its initial weights (PyTorch's, the hand-written numpy
+    ViT's) do not load numba, whose hundred MB would count in their peak RSS."""
     if env not in ENVS:
         raise ValueError(f"benchmarks.timing: env must be one of {', '.join(ENVS)}, not {env!r}")
     environment = dict(os.environ if base is None else base)
     if env == "unset":
         for name in OPENBLAS_VARIABLES:
             environment.pop(name, None)
-    if implementation == "nodegrad_numpy_path":
-        environment["NODEGRAD_KERNELS"] = "numpy"
-    elif implementation == "nodegrad":
+    if implementation == "nodegrad":
         environment.pop("NODEGRAD_KERNELS", None)
+    elif implementation is not None:
+        environment["NODEGRAD_KERNELS"] = "numpy"
     return environment
 
 

@@ -71,21 +71,28 @@ def supports(*arrays):
     return len({a.dtype for a in arrays}) == 1 and arrays[0].dtype.name in DTYPES
 
 
-def jit(function):
+def jit(function=None, *, reassociate=False):
     """`function` to be compiled by numba (no Python objects, cached on disk) at its first call.
 
     A kernel so made is called from Python only, never from another kernel.
-    Serial: numba's own threads, run between OpenBLAS calls whose threads
-    are still spinning, made the speedrun's training step more than twice
-    as slow on 2 cores (59 against 18 ms per step with one thread).
+    `reassociate=True` (as `@jit(reassociate=True)`) lets the compiler
+    reorder sums and fuse multiply-adds, so that a reduction along the
+    innermost loop runs in vector registers: the same values up to the
+    rounding of sums, fixed for a given machine. Serial: numba's own
+    threads, run between OpenBLAS calls whose threads are still spinning,
+    made the speedrun's training step more than twice as slow on 2 cores
+    (59 against 18 ms per step with one thread).
     """
+    if function is None:
+        return functools.partial(jit, reassociate=reassociate)
     compiled = None
+    fastmath = {"reassoc", "contract"} if reassociate else False
 
     @functools.wraps(function)
     def kernel(*args):
         nonlocal compiled
         if compiled is None:
-            compiled = _numba().njit(cache=True, nogil=True)(function)
+            compiled = _numba().njit(cache=True, nogil=True, fastmath=fastmath)(function)
         return compiled(*args)
 
     return kernel

@@ -6,6 +6,9 @@ from autograd import Block, Node, Parameter, ShapeError
 from autograd.errors import static_shape
 from autograd.state import rename_keys
 from autograd.vectors import mean_weights
+from nodes.common.compiled import choose, supports
+
+from . import layer_norm_kernels as kernels
 
 #: nodegrad's names of a norm's parameters -> PyTorch's.
 TORCH_NAMES = {"gamma": "weight", "beta": "bias"}
@@ -35,13 +38,18 @@ class LayerNormalization(Node):
         dG/dgamma = sum over the leading axes of g * xh
         dG/dbeta  = sum over the leading axes of g
     (the leading-axis sums are the engine's unbroadcast of the addends).
+    Where numba is installed, float32 and float64 inputs take compiled
+    kernels that compute the same row by row and sum dG/dgamma and dG/dbeta
+    themselves (`kernels`, see nodes.common.compiled and layer_norm_kernels).
     """
 
     op = "layer_norm"
 
-    def __init__(self, x, gamma, beta, axes=-1, eps=1e-5, name=None):
+    def __init__(self, x, gamma, beta, axes=-1, eps=1e-5, kernels=None, name=None):
         self.count = trailing_count(axes)
         self.eps = float(eps)
+        self.kernels = choose(kernels, "layer_norm")
+        self.compiled = False  # whether the latest pass that keeps state took the compiled kernels
         super().__init__(x, gamma, beta, name=name)
 
     def infer_shape(self, x, gamma, beta):
@@ -56,7 +64,28 @@ class LayerNormalization(Node):
                 )
         return x
 
+    def _forward_compiled(self, x, gamma, beta):
+        x2 = np.ascontiguousarray(x).reshape(-1, gamma.size)
+        f, means, inv_stds = kernels.forward(x2, gamma.reshape(-1), beta.reshape(-1), self.eps)
+        self.compiled = self.keep
+        if self.keep:
+            self.x2, self.means, self.inv_stds, self.xh = x2, means, inv_stds, None
+            self.gamma, self.gamma_shape = gamma.reshape(-1), gamma.shape
+        return f.reshape(x.shape)
+
+    def _backward_compiled(self, g):
+        gamma = self.gamma
+        gx, g_gamma, g_beta = kernels.backward(np.ascontiguousarray(g).reshape(self.x2.shape), self.x2, gamma,
+                                               self.means, self.inv_stds)
+        shape = self.gamma_shape
+        return (gx.reshape(g.shape) if self.needs[0] else None,
+                g_gamma.astype(g.dtype).reshape(shape) if self.needs[1] else None,
+                g_beta.astype(g.dtype).reshape(shape) if self.needs[2] else None)
+
     def forward(self, x, gamma, beta):
+        if self.kernels == "numba" and supports(x, gamma, beta):
+            return self._forward_compiled(x, gamma, beta)
+        self.compiled, self.x2 = False, None  # nothing of a compiled pass outlives it
         # On rows (one per sample, its m trailing elements): row means as a
         # matrix-vector product are about five times faster than x.mean(axis).
         x2 = x.reshape(-1, gamma.size)
@@ -69,6 +98,8 @@ class LayerNormalization(Node):
         return (xh * gamma.reshape(-1) + beta.reshape(-1)).reshape(x.shape)
 
     def backward(self, g):
+        if self.compiled:
+            return self._backward_compiled(g)
         xh = self.xh
         g2 = g.reshape(xh.shape)
         gx = None
@@ -119,9 +150,10 @@ def _row_mean(a):
     return (a @ mean_weights(a.shape[1], a.dtype))[:, None]
 
 
-def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, name=None):
-    """Layer normalisation of `x` over its trailing axes (see LayerNormalization)."""
-    return LayerNormalization(x, gamma, beta, axes=axes, eps=eps, name=name)
+def layer_norm(x, gamma, beta, axes=-1, eps=1e-5, kernels=None, name=None):
+    """Layer normalisation of `x` over its trailing axes (see LayerNormalization; `kernels` chooses numpy's or the
+    compiled path)."""
+    return LayerNormalization(x, gamma, beta, axes=axes, eps=eps, kernels=kernels, name=name)
 
 
 class LayerNorm(Block):
@@ -132,21 +164,23 @@ class LayerNorm(Block):
     `<name>.layer_norm` inside the scope `<name>`.
 
     PyTorch: `nn.LayerNorm(features, eps)`, with `weight` for gamma and
-    `bias` for beta.
+    `bias` for beta. `kernels` chooses numpy's or the compiled path for every
+    call (see LayerNormalization).
     """
 
     default_name = "layer_norm"
 
-    def __init__(self, features, name=None, eps=1e-5):
+    def __init__(self, features, name=None, eps=1e-5, kernels=None):
         super().__init__(name)
         self.features = (features,) if isinstance(features, int) else tuple(features)
-        self.eps = eps
+        self.eps, self.kernels = eps, kernels
         self.gamma = Parameter(np.ones(self.features))
         self.beta = Parameter(np.zeros(self.features))
 
     def wire(self, x):
         """The layer normalisation node of x over the trailing axes."""
-        return layer_norm(x, self.gamma, self.beta, axes=len(self.features), eps=self.eps, name="layer_norm")
+        return layer_norm(x, self.gamma, self.beta, axes=len(self.features), eps=self.eps, kernels=self.kernels,
+                          name="layer_norm")
 
     def export_state(self, state, layout):
         """gamma and beta as nn.LayerNorm's weight and bias."""

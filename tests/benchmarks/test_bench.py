@@ -70,6 +70,8 @@ def test_workers_run_with_the_environment_asked_for_and_report_their_peak_rss(en
 def test_the_numpy_path_worker_trains_nodegrad_with_the_compiled_kernels_ruled_out():
     assert timing.worker_environment("default", {}, "nodegrad_numpy_path") == {"NODEGRAD_KERNELS": "numpy"}
     assert timing.worker_environment("default", {}, "nodegrad") == {}
+    for other in ("numpy", "torch", "torch_channels_last", "jax"):  # they build nodegrad models for the weights only
+        assert timing.worker_environment("default", {}, other) == {"NODEGRAD_KERNELS": "numpy"}
     # An exported NODEGRAD_KERNELS never turns the nodegrad column into the numpy path.
     assert timing.worker_environment("default", {"NODEGRAD_KERNELS": "numpy"}, "nodegrad") == {}
     assert timing.implementations(object())[:3] == ["nodegrad", "nodegrad_numpy_path", "numpy"]  # numba is here

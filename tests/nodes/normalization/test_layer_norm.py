@@ -5,6 +5,9 @@ import nodes as nd
 from autograd import Graph, Input, ShapeError, default_dtype
 from tests.nodes.gradcases import GradCase, positive, randn
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 # The inputs use a seed other than 0: gradcheck projects the output on
 # standard normals of seed 0, and a projection equal to x (same shape, same
 # seed) lies in the span the normalisation removes, making dG/dx vanish.
@@ -64,3 +67,33 @@ def test_layer_creates_named_parameters():
 def test_wrong_parameter_shape_is_refused_when_wired():
     with pytest.raises(ShapeError, match="gamma"):
         nd.layer_norm(Input("x", shape=(None, 4)), np.ones(5), np.zeros(4))
+
+
+def _run(x, gamma, beta, g, kernels, count=1):
+    """(f, dG/dx, dG/dgamma, dG/dbeta) of layer_norm on the chosen path, checking that path ran."""
+    with default_dtype(x.dtype.type):
+        xi, gi, bi = (Input(n, shape=a.shape, requires_grad=True) for n, a in (("x", x), ("g", gamma), ("b", beta)))
+        node = nd.layer_norm(xi, gi, bi, axes=count, kernels=kernels)
+        graph = Graph(node)
+    f = graph.forward(x=x, g=gamma, b=beta)
+    assert node.compiled == (kernels == "numba" and x.dtype != np.float16)
+    graph.backward(seed=g, update=False)
+    return f, xi.grad, gi.grad, bi.grad
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-12), (np.float32, 2e-5)])
+@pytest.mark.parametrize("count", [1, 2])
+def test_compiled_and_numpy_paths_agree(dtype, tolerance, count):
+    x = (randn(3, 7, 4, 6, seed=5) * 3 + 2).astype(dtype)
+    gamma, beta = positive(*x.shape[-count:], seed=6).astype(dtype), randn(*x.shape[-count:], seed=7).astype(dtype)
+    g = randn(*x.shape, seed=8).astype(dtype)
+    numpy_path, compiled = (_run(x, gamma, beta, g, k, count) for k in ("numpy", "numba"))
+    for got, want in zip(compiled, numpy_path, strict=True):
+        assert got.dtype == dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
+
+
+def test_float16_takes_the_numpy_path_where_numba_is_asked_for():
+    x, gamma, beta = randn(4, 8).astype(np.float16), np.ones(8, np.float16), np.zeros(8, np.float16)
+    f, *_ = _run(x, gamma, beta, np.ones((4, 8), np.float16), "numba")
+    assert f.dtype == np.float16
