@@ -9,9 +9,9 @@ gradient; only the rounding of sums may differ (the kernels add in float64).
 
 numba is imported when the first node that could use it is built, not by
 `import nodes`, and `jit` compiles a kernel when it is first called (about
-2.4 s for all of them), caching the machine code on disk, so that later
-processes load it in a fraction of a second. Loading numba and its compiler
-adds about 100 MB to a process's resident set.
+2.4 s for the speedrun CNN's), caching the machine code on disk, so that
+later processes load it in a fraction of a second. Loading numba and its
+compiler adds about 115 MB to a process's resident set.
 """
 
 import functools
