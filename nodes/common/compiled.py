@@ -5,7 +5,9 @@ None picks numba where it is installed and `NODEGRAD_KERNELS` is not
 "numpy" (read when the node is built), "numpy" always takes the numpy path,
 "numba" insists on the compiled one. Both paths compute the same
 mathematics and their tests compare them value for value and gradient for
-gradient; only the rounding of sums may differ (the kernels add in float64).
+gradient; the rounding may differ, as the kernels add (and the layer
+norm's computes) in float64, which also keeps a float32 input near
+overflow finite where numpy's squares overflow.
 
 numba is imported when the first node that could use it is built, not by
 `import nodes`, and `jit` compiles a kernel when it is first called (about
@@ -77,14 +79,18 @@ def jit(function=None, *, reassociate=False):
     A kernel so made is called from Python only, never from another kernel.
     `reassociate=True` (as `@jit(reassociate=True)`) lets the compiler
     reorder sums and fuse multiply-adds, so that a reduction along the
-    innermost loop runs in vector registers: the same values up to the
-    rounding of sums, fixed for a given machine. Serial: numba's own
+    innermost loop runs in vector registers: the same values up to
+    rounding, fixed for a given machine (NaN and infinities propagate as in
+    strict order). Division follows numpy's rules (x / 0 is inf or NaN, not
+    an error), as the numpy paths do. Serial: numba's own
     threads, run between OpenBLAS calls whose threads are still spinning,
     made the speedrun's training step more than twice as slow on 2 cores
     (59 against 18 ms per step with one thread).
     """
     if function is None:
         return functools.partial(jit, reassociate=reassociate)
+    # numba's disk cache is keyed on the kernel's own source file: after changing these options, delete the
+    # kernels' *.nbi and *.nbc files under nodes/*/__pycache__, or the old machine code is loaded.
     compiled = None
     fastmath = {"reassoc", "contract"} if reassociate else False
 
@@ -92,7 +98,7 @@ def jit(function=None, *, reassociate=False):
     def kernel(*args):
         nonlocal compiled
         if compiled is None:
-            compiled = _numba().njit(cache=True, nogil=True, fastmath=fastmath)(function)
+            compiled = _numba().njit(cache=True, nogil=True, fastmath=fastmath, error_model="numpy")(function)
         return compiled(*args)
 
     return kernel

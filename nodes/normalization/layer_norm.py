@@ -49,7 +49,7 @@ class LayerNormalization(Node):
         self.count = trailing_count(axes)
         self.eps = float(eps)
         self.kernels = choose(kernels, "layer_norm")
-        self.compiled = False  # whether the latest pass that keeps state took the compiled kernels
+        self.compiled = False  # whether the latest pass took the compiled kernels and kept their state
         super().__init__(x, gamma, beta, name=name)
 
     def infer_shape(self, x, gamma, beta):

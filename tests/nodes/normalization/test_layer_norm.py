@@ -97,3 +97,28 @@ def test_float16_takes_the_numpy_path_where_numba_is_asked_for():
     x, gamma, beta = randn(4, 8).astype(np.float16), np.ones(8, np.float16), np.zeros(8, np.float16)
     f, *_ = _run(x, gamma, beta, np.ones((4, 8), np.float16), "numba")
     assert f.dtype == np.float16
+
+
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_a_constant_row_with_eps_zero_is_nan_in_that_row_only(kernels):
+    """1 / sqrt(0) is inf, as in numpy and PyTorch, not an error; the other rows are untouched."""
+    x = randn(3, 4)
+    x[1] = 2.0
+    with default_dtype(np.float64):
+        xi = Input("x")
+        graph = Graph(nd.layer_norm(xi, Input("g"), Input("b"), eps=0.0, kernels=kernels))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = graph.forward(x=x, g=np.ones(4), b=np.zeros(4), grad=False)
+    assert np.isnan(f[1]).all() and np.isfinite(f[[0, 2]]).all()
+
+
+def test_compiled_second_derivatives_and_a_transposed_gradient():
+    from autograd import check_node
+
+    assert check_node(lambda x, g, b: nd.layer_norm(x, g, b, kernels="numba"), randn(3, 5, seed=9),
+                      positive(5, seed=10), randn(5, seed=11), order=2)
+    x, gamma, beta = randn(4, 6, seed=12), positive(6, seed=13), randn(6, seed=14)
+    g = randn(6, 4, seed=15).T  # not contiguous
+    numpy_path, compiled = (_run(x, gamma, beta, g, k) for k in ("numpy", "numba"))
+    for got, want in zip(compiled, numpy_path, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
