@@ -3,7 +3,8 @@
     python -m benchmarks.lstm [--epochs 1] [--samples 60000]
 
 Model: each image a sequence of 28 rows of 28 pixels -> LSTM 28->128
-(nodegrad: fused steps) -> the last step's h -> Linear 128->10; softmax
+(nodegrad: one fused node for the layer,
+fused="layer") -> the last step's h -> Linear 128->10; softmax
 cross-entropy, Adam lr 1e-3, batch 64, float32, on random MNIST-shaped
 data. All implementations start from the same weights (PyTorch's layout)
 and take turns on the same batches (see benchmarks.timing).
@@ -33,7 +34,7 @@ def nodegrad_model(seed=0):
     rng = np.random.default_rng(seed)
     images = ag.Input("images", shape=(None, ROWS, PIXELS))
     labels = ag.Input("labels", shape=(None,), dtype=np.int64)
-    last = nd.LSTM(PIXELS, HIDDEN, fused=True, name="lstm", rng=rng)(images, last=True)
+    last = nd.LSTM(PIXELS, HIDDEN, fused="layer", name="lstm", rng=rng)(images, last=True)
     logits = nd.Linear(HIDDEN, CLASSES, name="classifier", init="xavier", rng=rng)(last)
     loss = nd.softmax_cross_entropy(logits, labels, name="loss")
     return ag.Graph(loss, rule=ag.Adam(LR)), images, labels

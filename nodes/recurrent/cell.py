@@ -43,6 +43,8 @@ class Cell(Block):
     parts = ("h",)
     #: The fused node class (a FusedCell).
     fused_class = None
+    #: The node class of a whole fused layer (a FusedLayer), for the stacked layers' fused="layer".
+    layer_class = None
 
     def __init__(self, input_size, hidden_size, bias=True, fused=False, name=None, rng=None, parameters=None,
                  **init_options):

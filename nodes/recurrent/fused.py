@@ -41,15 +41,13 @@ class FusedCell:
 
     Inputs: x, state, weight_ih, weight_hh, then bias_ih and bias_hh if
     given, the mask if given, and the transposed copies (W_ih^T, W_hh^T) if
-    given. A subclass sets `gates` and `state_factor` (the state's width in
-    units of H) and writes `cell_forward(x, state, h, w_ih_t, w_hh_t, b_ih,
-    b_hh)` -> s' (w_*_t the transposed weights) and `cell_backward(g)` ->
-    (A, B, direct). Backward: as the module docstring states, from the
-    subclass's A, B and direct.
+    given. The kind's maths comes from a steps mixin shared with its
+    whole-layer node (nodes.recurrent.fused_layer): `gates` and
+    `state_factor` (the state's width in units of H), `step_forward(a, b,
+    state)` -> (s', saved) on the two projections (b may be overwritten) and
+    `step_backward(saved, g)` -> (A, B, direct). Backward: as the module
+    docstring states, from the kind's A, B and direct.
     """
-
-    gates = 1
-    state_factor = 1
 
     def __init__(self, x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None, mask=None, transposed=None,
                  name=None):
@@ -73,18 +71,10 @@ class FusedCell:
         return (*biases, mask, rest[-2:] if self.has_transposed else None)
 
     def infer_shape(self, x, state, w_ih, w_hh, *rest):
-        rows, hidden = self.gates * w_hh[1], w_hh[1]
-        if len(w_ih) != 2 or len(w_hh) != 2 or w_hh[0] != rows or w_ih[0] != rows:
-            raise ShapeError(f"weights {static_shape(w_ih)} and {static_shape(w_hh)} are not ({self.gates}*H, F) and "
-                             f"({self.gates}*H, H)")
+        b_ih, b_hh, _, transposed = self._split(rest)
+        width = check_weights_and_state(self, state, w_ih, w_hh, b_ih, b_hh)
         if len(x) != 2 or x[1] not in (None, w_ih[1]):
             raise ShapeError(f"the step input {static_shape(x)} is not (N, {w_ih[1]})")
-        width = self.state_factor * hidden
-        if len(state) != 2 or state[1] not in (None, width):
-            raise ShapeError(f"the state {static_shape(state)} is not (N, {width})")
-        b_ih, b_hh, _, transposed = self._split(rest)
-        if self.has_bias and (b_ih != (rows,) or b_hh != (rows,)):
-            raise ShapeError(f"the biases {static_shape(b_ih)} and {static_shape(b_hh)} are not ({rows},)")
         if transposed is not None and tuple(transposed) != (w_ih[::-1], w_hh[::-1]):
             raise ShapeError(f"the transposed weights {' and '.join(map(static_shape, transposed))} are not "
                              f"{static_shape(w_ih[::-1])} and {static_shape(w_hh[::-1])}")
@@ -95,18 +85,22 @@ class FusedCell:
         w_ih_t, w_hh_t = transposed if transposed is not None else (w_ih.T, w_hh.T)
         x = np.ascontiguousarray(x)  # a time step of a batch-first sequence is a strided view
         h = state[:, : w_hh.shape[1]]
-        new = self.cell_forward(x, state, h, w_ih_t, w_hh_t, b_ih, b_hh)
+        a, b = x @ w_ih_t, h @ w_hh_t
+        if b_ih is not None:
+            a += b_ih
+            b += b_hh
+        new, saved = self.step_forward(a, b, state)
         if mask is not None:
             new = np.where(mask, new, state)
         if self.keep:
-            self.x, self.h, self.mask, self.weights = x, h, mask, (w_ih, w_hh)
+            self.x, self.h, self.mask, self.weights, self.saved = x, h, mask, (w_ih, w_hh), saved
         return new
 
     def backward(self, g):
         needs, mask = self.needs, self.mask
         if mask is not None:
             passed, g = np.where(mask, 0, g), np.where(mask, g, 0)
-        a, b, direct = self.cell_backward(g)
+        a, b, direct = self.step_backward(self.saved, g)
         w_ih, w_hh = self.weights
         dx = a @ w_ih if needs[0] else None
         dstate = None
@@ -121,8 +115,7 @@ class FusedCell:
                 dstate += passed
         grads = [dx, dstate, a.T @ self.x if needs[2] else None, b.T @ self.h if needs[3] else None]
         if self.has_bias:
-            ones = vectors.ones(len(a), a.dtype)
-            grads += [ones @ a if needs[4] else None, ones @ b if needs[5] else None]
+            grads += bias_gradients(a, b, needs[4:6])
         grads += [None] * (len(self.inputs) - len(grads))  # the mask and the transposed copies get none
         return tuple(grads)
 
@@ -146,13 +139,29 @@ class FusedCell:
         """The new state s' from elementary nodes (written by each kind)."""
         raise NotImplementedError
 
-    def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
-        """The new state s' from the step's input and the previous state (written by each kind)."""
-        raise NotImplementedError
 
-    def cell_backward(self, g):
-        """(A, B, direct) from g = dG/ds' (written by each kind); `direct` may be None."""
-        raise NotImplementedError
+
+def check_weights_and_state(node, state, w_ih, w_hh, b_ih=None, b_hh=None):
+    """The state's width S from the static shapes of a fused node's weights, biases and state; a ShapeError if
+    they do not fit together (weights (G*H, F) and (G*H, H), biases (G*H,), state (N, S))."""
+    rows, hidden = node.gates * w_hh[1], w_hh[1]
+    if len(w_ih) != 2 or len(w_hh) != 2 or w_hh[0] != rows or w_ih[0] != rows:
+        raise ShapeError(f"weights {static_shape(w_ih)} and {static_shape(w_hh)} are not ({node.gates}*H, F) and "
+                         f"({node.gates}*H, H)")
+    width = node.state_factor * hidden
+    if len(state) != 2 or state[1] not in (None, width):
+        raise ShapeError(f"the state {static_shape(state)} is not (N, {width})")
+    if node.has_bias and (b_ih != (rows,) or b_hh != (rows,)):
+        raise ShapeError(f"the biases {static_shape(b_ih)} and {static_shape(b_hh)} are not ({rows},)")
+    return width
+
+
+def bias_gradients(a, b, needs):
+    """[dG/db_ih, dG/db_hh] = the column sums of A and B (one when A is B), None where `needs` says no."""
+    ones = vectors.ones(len(a), a.dtype)
+    sum_a = ones @ a if needs[0] or (needs[1] and b is a) else None
+    sum_b = (sum_a if b is a else ones @ b) if needs[1] else None
+    return [sum_a if needs[0] else None, sum_b]
 
 
 def local_vjp(root, g, inputs, wanted):

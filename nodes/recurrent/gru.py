@@ -12,12 +12,13 @@ from nodes.math.arithmetic import add, mul, sub
 
 from .cell import Cell
 from .fused import FusedCell
+from .fused_layer import FusedLayer
 from .gates import activate_in_place, sigmoid_slope, tanh_slope
 from .sequence import Recurrent
 
 
-class FusedGRUCell(FusedCell, Node):
-    """One GRU step as one node, exactly PyTorch's nn.GRU:
+class GRUSteps:
+    """The GRU step on its two projections, exactly PyTorch's nn.GRU; shared by the step node and the layer node.
 
         a = x W_ih^T + b_ih,  b = h W_hh^T + b_hh   (each [r | z | n] blocks of H)
         r = sigmoid(a_r + b_r),  z = sigmoid(a_z + b_z),  n = tanh(a_n + r b_n)
@@ -29,16 +30,12 @@ class FusedGRUCell(FusedCell, Node):
         direct = g z   (what reaches h without passing W_hh)
     """
 
-    op = "gru_cell"
     gates = 3
+    state_factor = 1
 
-    def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
-        n = w_hh_t.shape[0]
-        a = x @ w_ih_t
-        b = h @ w_hh_t
-        if b_ih is not None:
-            a += b_ih
-            b += b_hh
+    def step_forward(self, a, b, h):
+        """(h', saved) from the projections a and b and the state h."""
+        n = h.shape[1]
         rz = activate_in_place(a[:, : 2 * n] + b[:, : 2 * n], "ss", n)
         r, z = rz[:, :n], rz[:, n:]
         b_n = b[:, 2 * n :]
@@ -48,12 +45,11 @@ class FusedGRUCell(FusedCell, Node):
         new = h - cand
         new *= z
         new += cand
-        if self.keep:
-            self.rz, self.cand, self.b_n = rz, cand, b_n
-        return new
+        return new, (rz, cand, b_n, h)
 
-    def cell_backward(self, g):
-        rz, cand, b_n, h = self.rz, self.cand, self.b_n, self.h
+    def step_backward(self, saved, g):
+        """(A, B, direct) from what step_forward saved and g = dG/dh'."""
+        rz, cand, b_n, h = saved
         n = cand.shape[1]
         r, z = rz[:, :n], rz[:, n:]
         dn = g * (1 - z)
@@ -66,10 +62,23 @@ class FusedGRUCell(FusedCell, Node):
         b[:, 2 * n :] *= r
         return a, b, g * z
 
+
+class FusedGRUCell(GRUSteps, FusedCell, Node):
+    """One GRU step as one node; the state is h (N, H). The maths: GRUSteps."""
+
+    op = "gru_cell"
+
     def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
         """h' from elementary nodes: the wired cell's step (which reads only the hidden size)."""
         return GRUCell.wired_step(self, x, state, (transpose(w_ih), transpose(w_hh), b_ih, b_hh))
 
+
+
+class GRULayer(GRUSteps, FusedLayer, Node):
+    """A whole GRU layer over a sequence as one node: the states h_t (N, T, H). The maths: GRUSteps."""
+
+    op = "gru_layer"
+    step_class = FusedGRUCell
 
 class GRUCell(Cell):
     """One GRU step, as PyTorch's nn.GRUCell: h -> h', gates r, z, n.
@@ -88,6 +97,7 @@ class GRUCell(Cell):
     default_name = "gru_cell"
     gates = 3
     fused_class = FusedGRUCell
+    layer_class = GRULayer
 
     def prepare(self, suffix="", steps=1):
         """Wired: the transposed weights, once per sequence, the biases apart (b_hn is multiplied by r)."""

@@ -13,16 +13,17 @@ from nodes.math.arithmetic import add, mul
 
 from .cell import Cell
 from .fused import FusedCell
+from .fused_layer import FusedLayer
 from .gates import activate_in_place, sigmoid_slope, tanh_slope
 from .sequence import Recurrent
 from .state import zero_state
 
 
-class FusedLSTMCell(FusedCell, Node):
-    """One LSTM step as one node; the state is s = [h | c] (N, 2H).
+class LSTMSteps:
+    """The LSTM step on its two projections, shared by the step node and the layer node; the state is [h | c].
 
-    Forward, with z = x W_ih^T + b_ih + h W_hh^T + b_hh split into four
-    blocks of H columns in PyTorch's order i, f, g, o:
+    Forward, with z = a + b = x W_ih^T + b_ih + h W_hh^T + b_hh split into
+    four blocks of H columns in PyTorch's order i, f, g, o:
         i = sigmoid(z_i), f = sigmoid(z_f), g = tanh(z_g), o = sigmoid(z_o)
         c' = f c + i g,   h' = o tanh(c'),   s' = [h' | c']
     Backward, from g = [dh' | dc'] (see nodes.recurrent.fused for the rest):
@@ -31,16 +32,14 @@ class FusedLSTMCell(FusedCell, Node):
         direct = [0 | dc f]   (what reaches the previous c)
     """
 
-    op = "lstm_cell"
     gates = 4
     state_factor = 2
 
-    def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
-        n = w_hh_t.shape[0]
-        z = x @ w_ih_t
-        z += h @ w_hh_t
-        if b_ih is not None:
-            z += b_ih + b_hh
+    def step_forward(self, a, b, state):
+        """(s', saved) from the projections a and b (b is overwritten with the gates) and the state [h | c]."""
+        n = state.shape[1] // 2
+        z = b
+        z += a
         activate_in_place(z, "ssts", n)
         i, f, g, o = z[:, :n], z[:, n : 2 * n], z[:, 2 * n : 3 * n], z[:, 3 * n :]
         c_prev = state[:, n:]
@@ -50,12 +49,11 @@ class FusedLSTMCell(FusedCell, Node):
         c += i * g
         tanh_c = np.tanh(c)
         np.multiply(o, tanh_c, out=new[:, :n])
-        if self.keep:
-            self.acts, self.tanh_c, self.c_prev = z, tanh_c, c_prev
-        return new
+        return new, (z, tanh_c, c_prev)
 
-    def cell_backward(self, grad):
-        z, tanh_c, c_prev = self.acts, self.tanh_c, self.c_prev
+    def step_backward(self, saved, grad):
+        """(A, B, direct) from what step_forward saved and g = dG/ds'; A is B."""
+        z, tanh_c, c_prev = saved
         n = tanh_c.shape[1]
         i, f, g, o = z[:, :n], z[:, n : 2 * n], z[:, 2 * n : 3 * n], z[:, 3 * n :]
         dh = grad[:, :n]
@@ -74,6 +72,12 @@ class FusedLSTMCell(FusedCell, Node):
         np.multiply(dc, f, out=direct[:, n:])
         return a, a, direct
 
+
+class FusedLSTMCell(LSTMSteps, FusedCell, Node):
+    """One LSTM step as one node; the state is s = [h | c] (N, 2H). The maths: LSTMSteps."""
+
+    op = "lstm_cell"
+
     def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
         """[h' | c'] from elementary nodes: the wired cell's step (which reads only the hidden size) on [h | c]."""
         n = self.hidden_size
@@ -81,6 +85,13 @@ class FusedLSTMCell(FusedCell, Node):
         bias = None if b_ih is None else add(b_ih, b_hh)
         return concat(list(LSTMCell.wired_step(self, x, (h, c), (transpose(w_ih), transpose(w_hh), bias))), axis=1)
 
+
+
+class LSTMLayer(LSTMSteps, FusedLayer, Node):
+    """A whole LSTM layer over a sequence as one node: the states [h_t | c_t] (N, T, 2H). The maths: LSTMSteps."""
+
+    op = "lstm_layer"
+    step_class = FusedLSTMCell
 
 class LSTMCell(Cell):
     """One LSTM step, as PyTorch's nn.LSTMCell: (h, c) -> (h', c'), gates i, f, g, o.
@@ -102,6 +113,7 @@ class LSTMCell(Cell):
     gates = 4
     parts = ("h", "c")
     fused_class = FusedLSTMCell
+    layer_class = LSTMLayer
 
     def __init__(self, input_size, hidden_size, bias=True, forget_bias=None, fused=False, name=None, rng=None,
                  parameters=None):

@@ -11,17 +11,42 @@ from nodes.math.arithmetic import add
 
 from .cell import Cell
 from .fused import FusedCell
+from .fused_layer import FusedLayer
 from .sequence import Recurrent
 
 NONLINEARITIES = ("tanh", "relu")
 
 
-class FusedRNNCell(FusedCell, Node):
-    """One RNN step as one node: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act tanh or ReLU (PyTorch's nn.RNN).
+class RNNSteps:
+    """The RNN step on its two projections: h' = act(a + b), act tanh or ReLU (PyTorch's nn.RNN).
 
-    Backward (see nodes.recurrent.fused for the rest): A = B = g * act'(.),
-    with act' = 1 - h'^2 for tanh and [h' > 0] for ReLU; no direct path.
+    a = x W_ih^T + b_ih and b = h W_hh^T + b_hh. Backward (see
+    nodes.recurrent.fused for the rest): A = B = g * act'(.), with
+    act' = 1 - h'^2 for tanh and [h' > 0] for ReLU; no direct path.
+    Shared by the step node and the layer node, which set `nonlinearity`.
     """
+
+    gates = 1
+    state_factor = 1
+
+    def step_forward(self, a, b, h):
+        """(h', saved) from the projections a and b (b is overwritten with h')."""
+        z = b
+        z += a
+        if self.nonlinearity == "tanh":
+            np.tanh(z, out=z)
+        else:
+            np.maximum(z, 0, out=z)
+        return z, z
+
+    def step_backward(self, out, g):
+        """(A, B, None) from the step's output h' and g = dG/dh'; A is B."""
+        a = g * (1 - out * out) if self.nonlinearity == "tanh" else g * (out > 0)
+        return a, a, None
+
+
+class FusedRNNCell(RNNSteps, FusedCell, Node):
+    """One RNN step as one node; the state is h (N, H). The maths: RNNSteps."""
 
     op = "rnn_cell"
 
@@ -30,29 +55,27 @@ class FusedRNNCell(FusedCell, Node):
         self.nonlinearity = check_nonlinearity(nonlinearity)
         super().__init__(x, state, weight_ih, weight_hh, bias_ih, bias_hh, mask=mask, transposed=transposed, name=name)
 
-    def cell_forward(self, x, state, h, w_ih_t, w_hh_t, b_ih, b_hh):
-        z = x @ w_ih_t
-        z += h @ w_hh_t
-        if b_ih is not None:
-            z += b_ih + b_hh
-        if self.nonlinearity == "tanh":
-            np.tanh(z, out=z)
-        else:
-            np.maximum(z, 0, out=z)
-        if self.keep:
-            self.out = z
-        return z
-
-    def cell_backward(self, g):
-        out = self.out
-        a = g * (1 - out * out) if self.nonlinearity == "tanh" else g * (out > 0)
-        return a, a, None
-
     def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
         """h' from elementary nodes: the wired cell's step (which reads only the nonlinearity)."""
         bias = None if b_ih is None else add(b_ih, b_hh)
         return RNNCell.wired_step(self, x, state, (transpose(w_ih), transpose(w_hh), bias))
 
+
+
+class RNNLayer(RNNSteps, FusedLayer, Node):
+    """A whole RNN layer over a sequence as one node: the states h_t (N, T, H). The maths: RNNSteps."""
+
+    op = "rnn_layer"
+    step_class = FusedRNNCell
+
+    def __init__(self, x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None, mask=None, nonlinearity="tanh",
+                 name=None):
+        self.nonlinearity = check_nonlinearity(nonlinearity)
+        super().__init__(x, state, weight_ih, weight_hh, bias_ih, bias_hh, mask=mask, name=name)
+
+    def step_options(self):
+        """The steps' nonlinearity."""
+        return {"nonlinearity": self.nonlinearity}
 
 class RNNCell(Cell):
     """One step of an Elman RNN, as PyTorch's nn.RNNCell: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh).
@@ -65,6 +88,7 @@ class RNNCell(Cell):
 
     default_name = "rnn_cell"
     fused_class = FusedRNNCell
+    layer_class = RNNLayer
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", fused=False, name=None, rng=None,
                  parameters=None):

@@ -64,7 +64,8 @@ class Recurrent(Block):
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1), got {dropout}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
-        self.bias, self.fused, self.dropout = bool(bias), bool(fused), float(dropout)
+        self.fusion = fusion(type(self).__name__, fused)
+        self.bias, self.fused, self.dropout = bool(bias), self.fusion != "none", float(dropout)
         rng = rng if rng is not None else np.random.default_rng()
         cells = []
         for k in range(num_layers):
@@ -72,7 +73,7 @@ class Recurrent(Block):
             parameters = self.cell_class.new_parameters(size, hidden_size, bias, rng, **self.parameter_options())
             for key, parameter in parameters.items():  # owned here first, so named weight_ih_l0...
                 setattr(self, f"{key}_l{k}", parameter)
-            cells.append(self.cell_class(size, hidden_size, bias=bias, fused=fused, name=f"cell_l{k}",
+            cells.append(self.cell_class(size, hidden_size, bias=bias, fused=self.fused, name=f"cell_l{k}",
                                          parameters=parameters, **self.cell_options()))
         self.cells = cells
         # One generator for every dropout node between layers, so one seed fixes every mask.
@@ -103,6 +104,8 @@ class Recurrent(Block):
 
     def _layer(self, k, cell, x, below, state, valid, steps, keep_outputs):
         """Layer k's steps, each one call of its cell: ([h_t] if kept, the final state)."""
+        if self.fusion == "layer":
+            return self._fused_layer(cell, x, below, state, valid, steps, keep_outputs)
         prepared = cell.prepare(f"_l{k}", steps)
         outputs = []
         for t in range(steps):
@@ -114,6 +117,19 @@ class Recurrent(Block):
                     outputs.append(cell.hidden(state))
         return outputs, state
 
+    def _fused_layer(self, cell, x, below, state, valid, steps, keep_outputs):
+        """Layer k as one node of the cell's layer class: (its h_t (N, T, H) if kept, the final state)."""
+        biases = (cell.bias_ih, cell.bias_hh) if self.bias else ()
+        with cell.calling():
+            states = cell.layer_class(x if below is None else self._between(below), state, cell.weight_ih,
+                                      cell.weight_hh, *biases, mask=valid, name="layer", **cell.fused_options())
+            final = getitem(states, (ALL, steps - 1), name="final")
+            if not keep_outputs:
+                return None, final
+            if cell.hidden_size == states.shape[2]:
+                return states, final
+            return getitem(states, (ALL, ALL, slice(0, cell.hidden_size)), name="h_all"), final
+
     def _between(self, h):
         """A lower layer's output as the next layer's input: through dropout in training, if any."""
         if not self.dropout:
@@ -121,8 +137,8 @@ class Recurrent(Block):
         return Dropout(h, self.dropout, rng=self._dropout_rng, name="dropout")
 
     def _outputs(self, hidden, valid):
-        """The top layer's h_t stacked to (N, T, H); 0 at padded steps."""
-        out = stack(hidden, axis=1, name="outputs")
+        """The top layer's h_t stacked to (N, T, H) (a fused layer's are already); 0 at padded steps."""
+        out = hidden if isinstance(hidden, Node) else stack(hidden, axis=1, name="outputs")
         if valid is None:
             return out
         return where(getitem(valid, (ALL, ALL, None), name="valid_steps"), out, 0.0, name="outputs_valid")
@@ -188,5 +204,17 @@ class Recurrent(Block):
                 for k, cell in enumerate(self.cells)]
 
     def __repr__(self):
+        fused = {"none": False, "step": True, "layer": "layer"}[self.fusion]
         return (f"{type(self).__name__}({self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
-                f"fused={self.fused}, name={self.name!r})")
+                f"fused={fused!r}, name={self.name!r})")
+
+
+#: The values of a stacked layer's `fused` and what each wires.
+FUSIONS = {False: "none", True: "step", "step": "step", "layer": "layer"}
+
+
+def fusion(owner, fused):
+    """"none", "step" or "layer" for a `fused` of False, True or "step", or "layer"; a ValueError naming `owner`."""
+    if isinstance(fused, (bool, str)) and fused in FUSIONS:
+        return FUSIONS[fused]
+    raise ValueError(f"{owner}: fused must be False, True, 'step' or 'layer', got {fused!r}")

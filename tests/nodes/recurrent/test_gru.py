@@ -33,6 +33,8 @@ def sequence(fused, layers=1, lengths=False, carried=False):
 
 
 KINDS = ((False, "wired"), (True, "fused"))
+#: A sequence may also run as one fused node per layer.
+SEQUENCE_KINDS = (*KINDS, ("layer", "layer"))
 CASES = [
     *(GradCase(f"gru-cell-{kind}", cell(fused), (randn(2, F), randn(2, H, seed=1))) for fused, kind in KINDS),
     *(GradCase(f"gru-cell-{kind}-masked", cell(fused, masked=True), (randn(2, F), randn(2, H, seed=1), VALID_ROWS))
@@ -40,12 +42,13 @@ CASES = [
     *(GradCase(f"gru-cell-{kind}-no-bias", cell(fused, bias=False), (randn(2, F), randn(2, H, seed=1)))
       for fused, kind in KINDS),
     *(GradCase(f"gru-T{steps}-{kind}", sequence(fused), (randn(2, steps, F, seed=steps),))
-      for steps in (1, 3, 7) for fused, kind in KINDS),
+      for steps in (1, 3, 7) for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"gru-T7-{kind}-lengths", sequence(fused, lengths=True), (randn(2, 7, F, seed=5), np.array([2, 7])))
-      for fused, kind in KINDS),
-    *(GradCase(f"gru-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),)) for fused, kind in KINDS),
+      for fused, kind in SEQUENCE_KINDS),
+    *(GradCase(f"gru-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),))
+      for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"gru-chunk-carried-state-{kind}", sequence(fused, carried=True),
-               (randn(2, 3, F, seed=7), randn(1, 2, H, seed=8))) for fused, kind in KINDS),
+               (randn(2, 3, F, seed=7), randn(1, 2, H, seed=8))) for fused, kind in SEQUENCE_KINDS),
 ]
 
 
@@ -69,7 +72,7 @@ def test_the_n_gate_multiplies_the_hidden_bias_by_r_as_pytorch_does():
     assert graph.forward(x=[[0.0]], h=[[0.0]])[0, 0] == pytest.approx(0.5 * np.tanh(0.5), rel=1e-6)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("fused", [False, True, "layer"], ids=["wired", "fused", "layer"])
 @pytest.mark.parametrize("lengths", [None, np.array([1, 5, 3])], ids=["full", "padded"])
 def test_outputs_and_gradients_match_the_equations_worked_in_numpy(fused, lengths):
     steps, n = 5, 3

@@ -14,6 +14,7 @@ from .reference import lstm_backward, lstm_forward
 
 F, H = 3, 4
 VALID_ROWS = np.array([[True], [False]])
+SEQUENCE_KINDS = ((False, "wired"), (True, "fused"), ("layer", "layer"))
 
 
 def cell(fused, bias=True, masked=False):
@@ -49,15 +50,18 @@ CASES = [
     GradCase("lstm-cell-fused-no-bias", cell(True, bias=False),
              (randn(2, F), randn(2, H, seed=1), randn(2, H, seed=2))),
     *(GradCase(f"lstm-T{steps}-{kind}", sequence(fused), (randn(2, steps, F, seed=steps),))
-      for steps in (1, 3, 7) for fused, kind in ((False, "wired"), (True, "fused"))),
+      for steps in (1, 3, 7) for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"lstm-T7-{kind}-lengths", sequence(fused, lengths=True), (randn(2, 7, F, seed=5), np.array([7, 3])))
-      for fused, kind in ((False, "wired"), (True, "fused"))),
+      for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"lstm-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),))
-      for fused, kind in ((False, "wired"), (True, "fused"))),
+      for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"lstm-chunk-carried-state-{kind}", sequence(fused, layers=2, carried=True),
                (randn(2, 3, F, seed=7), *state_arrays(2)))
-      for fused, kind in ((False, "wired"), (True, "fused"))),
-    GradCase("lstm-last-fused", sequence(True, last=True), (randn(2, 3, F, seed=8),)),
+      for fused, kind in SEQUENCE_KINDS),
+    *(GradCase(f"lstm-last-{kind}", sequence(fused, last=True), (randn(2, 3, F, seed=8),))
+      for fused, kind in SEQUENCE_KINDS[1:]),
+    GradCase("lstm-layer-no-bias", lambda x: nd.LSTM(F, H, bias=False, fused="layer", rng=np.random.default_rng(2))(x),
+             (randn(2, 4, F, seed=9),)),
 ]
 
 
@@ -74,7 +78,7 @@ def test_a_cell_with_zero_weights_gives_the_values_worked_out_by_hand():
         assert h_value[0, 0] == pytest.approx(0.5 * math.tanh(0.5), rel=1e-6)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("fused", [False, True, "layer"], ids=["wired", "fused", "layer"])
 @pytest.mark.parametrize("lengths", [None, np.array([5, 2, 4])], ids=["full", "padded"])
 def test_outputs_and_gradients_match_the_equations_worked_in_numpy(fused, lengths):
     steps, n = 5, 3

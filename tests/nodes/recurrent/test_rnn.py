@@ -11,6 +11,8 @@ from .helpers import flat, random_weights, run_block, set_weights
 
 F, H = 3, 4
 KINDS = ((False, "wired"), (True, "fused"))
+#: A sequence may also run as one fused node per layer.
+SEQUENCE_KINDS = (*KINDS, ("layer", "layer"))
 
 
 def cell(fused, nonlinearity, masked=False):
@@ -35,14 +37,14 @@ CASES = [
     *(GradCase(f"rnn-cell-{kind}-masked", cell(fused, "tanh", masked=True),
                (randn(2, F), randn(2, H, seed=1), np.array([[True], [False]]))) for fused, kind in KINDS),
     *(GradCase(f"rnn-T{steps}-{kind}", sequence(fused), (randn(2, steps, F, seed=steps),))
-      for steps in (1, 3, 7) for fused, kind in KINDS),
+      for steps in (1, 3, 7) for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"rnn-T7-relu-{kind}-lengths", sequence(fused, "relu", lengths=True),
-               (randn(2, 7, F, seed=5), np.array([4, 6]))) for fused, kind in KINDS),
+               (randn(2, 7, F, seed=5), np.array([4, 6]))) for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"rnn-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),)) for fused, kind in KINDS),
 ]
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("fused", [False, True, "layer"], ids=["wired", "fused", "layer"])
 @pytest.mark.parametrize("nonlinearity, act", [("tanh", np.tanh), ("relu", lambda z: np.maximum(z, 0))])
 def test_values_follow_the_recurrence(fused, nonlinearity, act):
     w = random_weights(1, F, H, seed=50)

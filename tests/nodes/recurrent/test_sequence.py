@@ -59,12 +59,13 @@ def test_each_parameter_receives_one_addend_per_step_sums_them_and_updates_once(
 
 
 @pytest.mark.parametrize("kind", sorted(BLOCKS))
-def test_the_fused_steps_give_the_wired_steps_values_and_gradients_in_float32(kind):
+@pytest.mark.parametrize("fused", [True, "layer"], ids=["fused", "layer"])
+def test_fused_steps_and_layers_give_the_wired_steps_values_and_gradients_in_float32(kind, fused):
     cls = BLOCKS[kind][0]
     x, lengths = randn(4, 6, F, seed=2).astype(np.float32), np.array([6, 2, 5, 1])
     results = []
-    for fused in (False, True):
-        block = cls(F, H, num_layers=2, fused=fused, rng=np.random.default_rng(3))
+    for way in (False, fused):
+        block = cls(F, H, num_layers=2, fused=way, rng=np.random.default_rng(3))
         seeds = [randn(4, 6, H, seed=4), *randn(2, 2, 4, H, seed=5)][: 2 + (kind == "LSTM")]
         values, grads, graph = run_block(lambda x_in, b=block: flat(b(x_in, lengths=lengths, return_state=True)),
                                          (x,), seeds, dtype=np.float32)
@@ -80,7 +81,7 @@ def test_the_fused_steps_give_the_wired_steps_values_and_gradients_in_float32(ki
         np.testing.assert_allclose(p_wired[name], p_fused[name], rtol=1e-4, atol=1e-5, err_msg=name)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("fused", [False, True, "layer"], ids=["wired", "fused", "layer"])
 def test_padded_steps_neither_change_the_state_nor_receive_gradient(fused):
     steps, lengths = 6, np.array([6, 3, 0])
     x = randn(3, steps, F, seed=6)
@@ -105,7 +106,7 @@ def test_padded_steps_neither_change_the_state_nor_receive_gradient(fused):
     np.testing.assert_allclose(out[1, :3], short[0], atol=1e-12)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("fused", [False, True, "layer"], ids=["wired", "fused", "layer"])
 def test_last_gives_each_sequences_last_valid_output(fused):
     x, lengths = randn(3, 5, F, seed=8), np.array([5, 2, 4])
     with default_dtype(np.float64):
@@ -118,7 +119,7 @@ def test_last_gives_each_sequences_last_valid_output(fused):
     np.testing.assert_allclose(last_value, every_value[np.arange(3), lengths - 1], atol=1e-12)
 
 
-@pytest.mark.parametrize("fused", [False, True], ids=["wired", "fused"])
+@pytest.mark.parametrize("fused", [False, True, "layer"], ids=["wired", "fused", "layer"])
 def test_a_long_sequence_in_chunks_with_carried_state_is_truncated_backpropagation(fused):
     chunk, n = 4, 2
     x = randn(n, 2 * chunk, F, seed=10)

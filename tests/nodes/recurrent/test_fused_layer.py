@@ -1,0 +1,108 @@
+"""Fused layers (fused="layer"): one node per layer, its parameters' one addend, higher orders, dropout, errors.
+
+Their values and gradients against the wired and fused steps, and their
+gradient checks, are in test_sequence.py and each kind's test module.
+"""
+
+import numpy as np
+import pytest
+
+import nodes as nd
+from autograd import SGD, Graph, Input, ShapeError, default_dtype, hvp
+from tests.nodes.gradcases import randn
+
+F, H = 3, 4
+BLOCKS = {"RNN": (nd.RNN, "rnn_layer"), "LSTM": (nd.LSTM, "lstm_layer"), "GRU": (nd.GRU, "gru_layer")}
+
+
+@pytest.mark.parametrize("kind", sorted(BLOCKS))
+def test_each_layer_is_one_node_and_its_parameters_get_one_addend_each_and_update_once(kind):
+    cls, op = BLOCKS[kind]
+    lr = 0.1
+    block = cls(F, H, num_layers=2, fused="layer", rng=np.random.default_rng(1), name="net")
+    graph = Graph(nd.sum(block(Input("x", shape=(None, 5, F)))), rule=SGD(lr))
+    layers = [n for n in graph.nodes if n.op == op]
+    assert [n.name for n in layers] == ["net.cell_l0.layer", "net.cell_l1.layer"]
+    assert not [n for n in graph.nodes if n.op.endswith("_cell")]
+    w_hh = graph.parameter("net.weight_hh_l1")
+    assert [n for n in graph.nodes if w_hh in n.inputs] == [layers[1]]
+    before, x = w_hh.value.copy(), randn(2, 5, F).astype(np.float32)
+    graph.forward(x=x)
+    graph.backward(update=False, keep_addends=True)
+    np.testing.assert_array_equal(w_hh.grad, layers[1].addends[layers[1].inputs.index(w_hh)])
+    graph.forward(x=x)
+    graph.backward()
+    np.testing.assert_allclose(w_hh.value, before - lr * w_hh.grad, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_layers_and_wired_steps_have_the_same_second_derivatives(kind):
+    # The layer's vjp wires its steps as fused step nodes, whose vjps wire elementary ones.
+    x0, v = randn(3, 4, F), randn(3, 4, F, seed=1)
+    lengths = np.array([4, 2, 3])
+    products = []
+    for fused in ("layer", False):
+        with default_dtype(np.float64):
+            x = Input("x", shape=x0.shape)
+            block = BLOCKS[kind][0](F, H, num_layers=2, fused=fused, rng=np.random.default_rng(0))
+            loss = nd.sum(nd.tanh(block(x, lengths=lengths)))
+        Graph(loss).forward(x=x0)
+        products.append(hvp(loss, x, v))
+    np.testing.assert_allclose(products[0], products[1], rtol=1e-10, atol=1e-13)
+    assert np.abs(products[0]).max() > 1e-3  # not vacuously equal
+
+
+def test_dropout_between_fused_layers_draws_one_mask_over_all_steps_in_training_only():
+    x = randn(4, 5, F, seed=13).astype(np.float32)
+
+    def outputs(p, training=True):
+        block = nd.LSTM(F, H, num_layers=2, dropout=p, fused="layer", rng=np.random.default_rng(14))
+        graph = Graph(block(Input("x", shape=(None, 5, F))))
+        graph.training = training
+        return graph.forward(x=x), graph
+
+    plain, _ = outputs(0.0)
+    dropped, graph = outputs(0.5)
+    assert not np.allclose(plain, dropped)
+    np.testing.assert_array_equal(dropped, outputs(0.5)[0])
+    np.testing.assert_array_equal(outputs(0.5, training=False)[0], plain)
+    drops = [n for n in graph.nodes if n.op == "dropout"]
+    assert len(drops) == 1 and drops[0].shape == (None, 5, H)
+
+
+def test_a_fed_mask_follows_each_batch():
+    block = nd.GRU(F, H, fused="layer", rng=np.random.default_rng(15))
+    x, mask = Input("x", shape=(None, 4, F)), Input("mask", shape=(None, 4), dtype=bool)
+    graph = Graph(block(x, mask=mask, last=True), block(x, mask=mask))
+    for n in (2, 5):
+        valid = np.arange(4) < np.arange(n)[:, None] % 4 + 1
+        last, every = graph.forward(x=randn(n, 4, F).astype(np.float32), mask=valid)
+        np.testing.assert_array_equal(last, every[np.arange(n), valid.sum(axis=1) - 1])
+        assert np.all(every[~valid] == 0)
+
+
+def test_a_bad_fused_is_refused_with_the_block_named_and_the_repr_says_layer():
+    with pytest.raises(ValueError, match=r"LSTM: fused must be False, True, 'step' or 'layer', got 'layers'"):
+        nd.LSTM(F, H, fused="layers")
+    with pytest.raises(ValueError, match=r"GRU: fused must be .*, got 1"):
+        nd.GRU(F, H, fused=1)
+    assert repr(nd.RNN(F, H, fused="layer", name="r")) == "RNN(3, 4, num_layers=1, fused='layer', name='r')"
+    assert repr(nd.RNN(F, H, fused="step", name="r")) == "RNN(3, 4, num_layers=1, fused=True, name='r')"
+
+
+def test_a_layer_nodes_inputs_are_checked_when_it_is_wired():
+    w_ih, w_hh = Input("w_ih", shape=(4 * H, F)), Input("w_hh", shape=(4 * H, H))
+    state = Input("s", shape=(None, 2 * H))
+    with pytest.raises(ShapeError, match=r"the sequence \(N, 5\) is not \(N, T, 3\)"):
+        nd.LSTMLayer(Input("x", shape=(None, 5)), state, w_ih, w_hh)
+    with pytest.raises(ShapeError, match=r"the sequence \(N, 5, 2\) is not \(N, T, 3\)"):
+        nd.LSTMLayer(Input("x2", shape=(None, 5, 2)), state, w_ih, w_hh)
+    with pytest.raises(ShapeError, match=r"the mask \(N, 4\) is not \(N, T\) for the sequence \(N, 5, 3\)"):
+        nd.LSTMLayer(Input("x3", shape=(None, 5, F)), state, w_ih, w_hh, mask=Input("m", shape=(None, 4)))
+    with pytest.raises(ShapeError, match=r"the state \(N, 4\) is not \(N, 8\)"):
+        nd.LSTMLayer(Input("x4", shape=(None, 5, F)), Input("h", shape=(None, H)), w_ih, w_hh)
+    with pytest.raises(ValueError, match="GRULayer takes both biases or neither"):
+        nd.GRULayer(Input("x5", shape=(None, 5, F)), Input("h5", shape=(None, H)), Input("a", shape=(3 * H, F)),
+                    Input("b", shape=(3 * H, H)), bias_ih=Input("b_ih", shape=(3 * H,)))
+    layer = nd.LSTMLayer(Input("x6", shape=(None, 5, F)), state, w_ih, w_hh)
+    assert layer.shape == (None, 5, 2 * H)
