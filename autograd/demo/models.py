@@ -205,7 +205,7 @@ def vit(rng, dim=64, depth=2, heads=4, mlp_hidden=128):
 def lstm(rng, hidden=128):
     """An LSTM that reads each digit row by row:
 
-        28 steps of 28 pixels -> LSTM 128 (fused steps, forget-gate bias 1) -> the last step's h -> linear 10
+        28 steps of 28 pixels -> LSTM 128 (one fused layer node, forget-gate bias 1) -> the last step's h -> linear 10
 
     PyTorch: a module with `lstm = nn.LSTM(28, 128, batch_first=True)` and
     `classifier = nn.Linear(128, 10)`, whose forward is
@@ -215,18 +215,18 @@ def lstm(rng, hidden=128):
     ours as they are; the head's weight is transposed to `(10, 128)`. The
     forget-gate bias is only how the weights start (b_ih's f block 1, b_hh's 0).
     """
-    return recurrent("lstm", LSTM(28, hidden, forget_bias=1.0, fused=True, name="lstm", rng=rng), hidden, rng)
+    return recurrent("lstm", LSTM(28, hidden, forget_bias=1.0, fused="layer", name="lstm", rng=rng), hidden, rng)
 
 
 def gru(rng, hidden=128):
-    """A GRU that reads each digit row by row: 28 steps of 28 pixels -> GRU 128 (fused) -> the last h -> linear 10.
+    """A GRU reading each digit row by row: 28 steps of 28 pixels -> GRU 128 (a fused layer) -> last h -> linear 10.
 
     PyTorch: as `lstm`'s module with `gru = nn.GRU(28, 128, batch_first=True)`:
     `gru.weight_ih_l0` (384, 28), `gru.weight_hh_l0` (384, 128) and the
     biases (384,), gate blocks r, z, n, as they are here; `classifier` is
     `nn.Linear(128, 10)`, its weight transposed.
     """
-    return recurrent("gru", GRU(28, hidden, fused=True, name="gru", rng=rng), hidden, rng)
+    return recurrent("gru", GRU(28, hidden, fused="layer", name="gru", rng=rng), hidden, rng)
 
 
 def recurrent(name, block, hidden, rng):
