@@ -51,6 +51,9 @@ class Cell(Block):
         super().__init__(name)
         for what, size in (("input_size", input_size), ("hidden_size", hidden_size)):
             check_size(type(self).__name__, what, size)
+        if not isinstance(fused, (bool, np.bool_)):
+            raise ValueError(f"{type(self).__name__}: fused must be True or False (a cell is one step; fused='layer' "
+                             f"is for the stacked RNN, LSTM and GRU), got {fused!r}")
         self.input_size, self.hidden_size, self.bias, self.fused = input_size, hidden_size, bool(bias), bool(fused)
         if parameters is None:
             parameters = self.new_parameters(input_size, hidden_size, bias, rng, **init_options)

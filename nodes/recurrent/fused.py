@@ -140,7 +140,6 @@ class FusedCell:
         raise NotImplementedError
 
 
-
 def check_weights_and_state(node, state, w_ih, w_hh, b_ih=None, b_hh=None):
     """The state's width S from the static shapes of a fused node's weights, biases and state; a ShapeError if
     they do not fit together (weights (G*H, F) and (G*H, H), biases (G*H,), state (N, S))."""
@@ -157,10 +156,11 @@ def check_weights_and_state(node, state, w_ih, w_hh, b_ih=None, b_hh=None):
 
 
 def bias_gradients(a, b, needs):
-    """[dG/db_ih, dG/db_hh] = the column sums of A and B (one when A is B), None where `needs` says no."""
+    """[dG/db_ih, dG/db_hh]: the column sums of A and B (summed once when B is A, and copied: each bias
+    gets an array of its own), None where `needs` says no."""
     ones = vectors.ones(len(a), a.dtype)
     sum_a = ones @ a if needs[0] or (needs[1] and b is a) else None
-    sum_b = (sum_a if b is a else ones @ b) if needs[1] else None
+    sum_b = (sum_a.copy() if b is a else ones @ b) if needs[1] else None
     return [sum_a if needs[0] else None, sum_b]
 
 

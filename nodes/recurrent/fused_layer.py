@@ -19,11 +19,13 @@ step_backward) stacked over the steps,
     dG/db_ih = sum A,   dG/db_hh = sum B
 
 (h_prev the hidden states h_0 .. h_{T-1}). Only the recurrence itself goes
-step by step, backwards: with g_t the gradient arriving at s_t,
+step by step, backwards, from t = T: with g_t the gradient arriving at the
+output s_t and (A_t, B_t, direct_t) the kind's step_backward of dG/ds_t,
 
-    ds_t = g_t + carry,   carry = direct_t + [B_t W_hh | 0]
+    dG/ds_T = g_T,   dG/ds_{t-1} = g_{t-1} + direct_t + [B_t W_hh | 0]
 
-(at a padded step, ds_t passes to s_{t-1} unchanged and A_t = B_t = 0).
+(g_0 = 0: dG/ds_0 is what reaches the initial state). A padded step t
+gets A_t = B_t = 0 and passes dG/ds_t on to s_{t-1} unchanged.
 Higher orders: `vjp` wires the same steps as fused step nodes.
 """
 
@@ -103,7 +105,8 @@ class FusedLayer:
         a, b, carry = self._recurrence(g)
         needs, (w_ih, w_hh) = self.needs, self.weights
         steps, n, hidden = len(a), a.shape[1], w_hh.shape[1]
-        a2, b2 = a.reshape(steps * n, -1), b.reshape(steps * n, -1)
+        a2 = a.reshape(steps * n, -1)
+        b2 = a2 if b is a else b.reshape(steps * n, -1)  # one bias sum when B is A
         dx = (a2 @ w_ih).reshape(steps, n, -1).transpose(1, 0, 2) if needs[0] else None
         grads = [dx, carry if needs[1] else None,
                  a2.T @ self.xs.reshape(steps * n, -1) if needs[2] else None,
@@ -113,7 +116,8 @@ class FusedLayer:
         return (*grads, *[None] * (len(self.inputs) - len(grads)))  # the mask gets none
 
     def _recurrence(self, g):
-        """(A, B, dG/ds_0): every step's gradients of a_t and b_t, (T, N, G*H) each (B is A where the kind's are)."""
+        """(A, B, dG/ds_0): every step's gradients of a_t and b_t, (T, N, G*H) each (B is A where the kind's are),
+        and what reaches the initial state (only where it needs a gradient)."""
         w_hh, mask = self.weights[1], self.mask
         hidden, steps = w_hh.shape[1], len(self.saved)
         carry = np.zeros(self.states[0].shape, dtype=g.dtype)
@@ -130,6 +134,8 @@ class FusedLayer:
             a[t] = a_t
             if b is not a:
                 b[t] = b_t
+            if t == 0 and not self.needs[1]:
+                break  # nothing reaches the initial state
             dh = b_t @ w_hh
             if direct is None:
                 carry = dh

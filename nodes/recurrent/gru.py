@@ -73,12 +73,12 @@ class FusedGRUCell(GRUSteps, FusedCell, Node):
         return GRUCell.wired_step(self, x, state, (transpose(w_ih), transpose(w_hh), b_ih, b_hh))
 
 
-
 class GRULayer(GRUSteps, FusedLayer, Node):
     """A whole GRU layer over a sequence as one node: the states h_t (N, T, H). The maths: GRUSteps."""
 
     op = "gru_layer"
     step_class = FusedGRUCell
+
 
 class GRUCell(Cell):
     """One GRU step, as PyTorch's nn.GRUCell: h -> h', gates r, z, n.

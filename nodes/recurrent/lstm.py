@@ -86,12 +86,12 @@ class FusedLSTMCell(LSTMSteps, FusedCell, Node):
         return concat(list(LSTMCell.wired_step(self, x, (h, c), (transpose(w_ih), transpose(w_hh), bias))), axis=1)
 
 
-
 class LSTMLayer(LSTMSteps, FusedLayer, Node):
     """A whole LSTM layer over a sequence as one node: the states [h_t | c_t] (N, T, 2H). The maths: LSTMSteps."""
 
     op = "lstm_layer"
     step_class = FusedLSTMCell
+
 
 class LSTMCell(Cell):
     """One LSTM step, as PyTorch's nn.LSTMCell: (h, c) -> (h', c'), gates i, f, g, o.

@@ -61,7 +61,6 @@ class FusedRNNCell(RNNSteps, FusedCell, Node):
         return RNNCell.wired_step(self, x, state, (transpose(w_ih), transpose(w_hh), bias))
 
 
-
 class RNNLayer(RNNSteps, FusedLayer, Node):
     """A whole RNN layer over a sequence as one node: the states h_t (N, T, H). The maths: RNNSteps."""
 
@@ -76,6 +75,7 @@ class RNNLayer(RNNSteps, FusedLayer, Node):
     def step_options(self):
         """The steps' nonlinearity."""
         return {"nonlinearity": self.nonlinearity}
+
 
 class RNNCell(Cell):
     """One step of an Elman RNN, as PyTorch's nn.RNNCell: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh).

@@ -39,7 +39,15 @@ class Recurrent(Block):
     as it is here (`bias=False`: the weights alone), so the block needs no
     layout hook. Layer k > 0 reads layer k-1's outputs, through dropout with
     probability `dropout` in training (as PyTorch: not after the last
-    layer). `fused=True` makes every step of every layer one fused node.
+    layer). `fused` chooses the nodes: False wires every step from
+    elementary nodes, True (or "step") makes every step of every layer one
+    fused node, and "layer" every layer one node over the whole sequence
+    (nodes.recurrent.fused_layer: the matmuls that do not depend on the
+    recurrence are taken once over all steps; the fastest). All three give
+    the same values and gradients, except that dropout between fused layers
+    draws one mask over all steps at once where the steps draw one per step
+    (the same distribution, other draws). `self.fused` is True for both
+    fused kinds, `self.fusion` says which ("none", "step" or "layer").
     `rng` (a numpy Generator) draws the weights and seeds the dropout.
 
     Call: `block(x, state=None, mask=None, lengths=None, last=False,
@@ -121,12 +129,15 @@ class Recurrent(Block):
         """Layer k as one node of the cell's layer class: (its h_t (N, T, H) if kept, the final state)."""
         biases = (cell.bias_ih, cell.bias_hh) if self.bias else ()
         with cell.calling():
-            states = cell.layer_class(x if below is None else self._between(below), state, cell.weight_ih,
-                                      cell.weight_hh, *biases, mask=valid, name="layer", **cell.fused_options())
+            inputs = x if below is None else self._between(below)
+            if below is None:  # the first `steps` steps, as the step nodes read them, whatever T is fed
+                inputs, valid = _first_steps(inputs, steps, "x_steps"), _first_steps(valid, steps, "valid_steps")
+            states = cell.layer_class(inputs, state, cell.weight_ih, cell.weight_hh, *biases, mask=valid,
+                                      name="layer", **cell.fused_options())
             final = getitem(states, (ALL, steps - 1), name="final")
             if not keep_outputs:
                 return None, final
-            if cell.hidden_size == states.shape[2]:
+            if cell.parts == ("h",):  # the state is h itself
                 return states, final
             return getitem(states, (ALL, ALL, slice(0, cell.hidden_size)), name="h_all"), final
 
@@ -207,6 +218,13 @@ class Recurrent(Block):
         fused = {"none": False, "step": True, "layer": "layer"}[self.fusion]
         return (f"{type(self).__name__}({self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
                 f"fused={fused!r}, name={self.name!r})")
+
+
+def _first_steps(node, steps, name):
+    """The first `steps` steps (axis 1) of `node` unless its static shape says it has exactly that many."""
+    if node is None or (node.shape is not None and node.shape[1] == steps):
+        return node
+    return getitem(node, (ALL, slice(0, steps)), name=name)
 
 
 #: The values of a stacked layer's `fused` and what each wires.

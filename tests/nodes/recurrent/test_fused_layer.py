@@ -9,10 +9,31 @@ import pytest
 
 import nodes as nd
 from autograd import SGD, Graph, Input, ShapeError, default_dtype, hvp
-from tests.nodes.gradcases import randn
+from tests.nodes.gradcases import GradCase, randn
+
+from .helpers import flat
 
 F, H = 3, 4
 BLOCKS = {"RNN": (nd.RNN, "rnn_layer"), "LSTM": (nd.LSTM, "lstm_layer"), "GRU": (nd.GRU, "gru_layer")}
+#: Valid steps with holes (not only padding at the end): a padded step anywhere keeps the state.
+HOLES = np.array([[False, True, True, False, True], [True, False, True, True, False]])
+
+
+def layer(kind, bias=True, masked=False):
+    def factory(x, state, *mask):
+        block = BLOCKS[kind][0](F, H, bias=bias, fused="layer", rng=np.random.default_rng(4))
+        parts = (state, state) if kind == "LSTM" else state  # h0 = c0 for the LSTM: any values do
+        return flat(block(x, state=parts, mask=mask[0] if masked else None, return_state=True))
+
+    return factory
+
+
+CASES = [
+    *(GradCase(f"{kind.lower()}-layer-mask-with-holes", layer(kind, masked=True),
+               (randn(2, 5, F, seed=20), randn(1, 2, H, seed=21), HOLES)) for kind in sorted(BLOCKS)),
+    *(GradCase(f"{kind.lower()}-layer-no-bias", layer(kind, bias=False),
+               (randn(2, 5, F, seed=22), randn(1, 2, H, seed=23))) for kind in ("GRU", "RNN")),
+]
 
 
 @pytest.mark.parametrize("kind", sorted(BLOCKS))
@@ -106,3 +127,33 @@ def test_a_layer_nodes_inputs_are_checked_when_it_is_wired():
                     Input("b", shape=(3 * H, H)), bias_ih=Input("b_ih", shape=(3 * H,)))
     layer = nd.LSTMLayer(Input("x6", shape=(None, 5, F)), state, w_ih, w_hh)
     assert layer.shape == (None, 5, 2 * H)
+
+
+@pytest.mark.parametrize("fused", [True, "layer"], ids=["fused", "layer"])
+def test_each_bias_gets_a_gradient_array_of_its_own(fused):
+    # For RNN and LSTM both biases' gradients are the column sums of the same A: summed once, not shared,
+    # since a clipping or a rule may change one in place.
+    block = nd.RNN(F, H, fused=fused, rng=np.random.default_rng(5), name="r")
+    graph = Graph(nd.sum(block(Input("x", shape=(None, 1, F)))))
+    graph.forward(x=randn(2, 1, F).astype(np.float32))
+    graph.backward(update=False)
+    b_ih, b_hh = graph.parameter("r.bias_ih_l0"), graph.parameter("r.bias_hh_l0")
+    np.testing.assert_array_equal(b_ih.grad, b_hh.grad)
+    assert not np.shares_memory(b_ih.grad, b_hh.grad)
+
+
+def test_a_layer_reads_the_first_steps_as_the_step_nodes_do_when_more_are_fed():
+    x = randn(2, 5, F, seed=24).astype(np.float32)
+    outputs = []
+    for fused in (True, "layer"):
+        block = nd.GRU(F, H, fused=fused, rng=np.random.default_rng(6))
+        graph = Graph(*block(Input("x", shape=(None, None, F)), steps=3, return_state=True))
+        outputs.append(graph.forward(x=x))
+    for a, b in zip(*outputs):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_a_cell_refuses_fused_layer_and_says_where_it_belongs():
+    with pytest.raises(ValueError, match=r"LSTMCell: fused must be True or False .*stacked RNN, LSTM and GRU.*'layer'"):
+        nd.LSTMCell(F, H, fused="layer")

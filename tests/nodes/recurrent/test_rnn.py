@@ -40,7 +40,8 @@ CASES = [
       for steps in (1, 3, 7) for fused, kind in SEQUENCE_KINDS),
     *(GradCase(f"rnn-T7-relu-{kind}-lengths", sequence(fused, "relu", lengths=True),
                (randn(2, 7, F, seed=5), np.array([4, 6]))) for fused, kind in SEQUENCE_KINDS),
-    *(GradCase(f"rnn-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),)) for fused, kind in KINDS),
+    *(GradCase(f"rnn-stacked-{kind}", sequence(fused, layers=2), (randn(2, 3, F, seed=6),))
+      for fused, kind in SEQUENCE_KINDS),
 ]
 
 
