@@ -8,12 +8,12 @@ implementation (the same code as `benchmarks.bench`) in this process, after
 three untimed ones, with every node class's `forward` and `backward`
 wrapped in a timer for this run only (nothing in the engine changes; a
 method that calls its parent's through super() is counted once). For the
-nodes that multiply matrices (MatMul, Convolution, Attention,
-FusedLSTMCell) it counts the floating-point operations from the shapes
+nodes that multiply matrices (MatMul, Convolution, Attention, the fused
+recurrent cells and layers) it counts the floating-point operations from the shapes
 (2 per multiply-add: an (M, K) @ (K, N) product is 2MKN; a convolution is a
 matmul of its im2col windows; backward as one product of forward's size per
 matmul or convolution operand that needs a gradient, two for attention and a
-fused recurrent cell) and gives the achieved GFLOP/s. "engine" is
+fused recurrent cell or layer) and gives the achieved GFLOP/s. "engine" is
 the rest of the step: the graph's schedule, feeding, the ledger, the update.
 `NODEGRAD_KERNELS=numpy python -m benchmarks.profile ...` profiles the numpy
 path of the nodes that have compiled kernels (nodes.common.compiled).
@@ -53,14 +53,17 @@ def _flops(node, args):
     if kind == "Attention":
         q, k, v = args[:3]
         return 2 * int(np.prod(q.shape[:-1])) * k.shape[-2] * (q.shape[-1] + v.shape[-1])
-    if kind == "FusedLSTMCell":
+    if kind in ("FusedLSTMCell", "FusedGRUCell", "FusedRNNCell"):
         return 2 * args[0].shape[0] * (args[2].size + args[3].size)
+    if kind in ("LSTMLayer", "GRULayer", "RNNLayer"):  # every step's two projections
+        return 2 * args[0].shape[0] * args[0].shape[1] * (args[2].size + args[3].size)
     return 0
 
 
 def _backward_products(node):
     """How many products of forward's size a backward computes: one per matmul or convolution
-    operand that needs a gradient; two for attention (scores and values) and a fused cell (inputs, weights)."""
+    operand that needs a gradient; two for attention (scores and values) and a fused cell or layer (inputs,
+    weights)."""
     if type(node).__name__ in ("MatMul", "Convolution"):
         return sum(map(bool, node.needs[:2]))
     return 2
