@@ -129,9 +129,8 @@ class Recurrent(Block):
         """Layer k as one node of the cell's layer class: (its h_t (N, T, H) if kept, the final state)."""
         biases = (cell.bias_ih, cell.bias_hh) if self.bias else ()
         with cell.calling():
-            inputs = x if below is None else self._between(below)
-            if below is None:  # the first `steps` steps, as the step nodes read them, whatever T is fed
-                inputs, valid = _first_steps(inputs, steps, "x_steps"), _first_steps(valid, steps, "valid_steps")
+            # Layer 0 reads the first `steps` steps, as the step nodes do, whatever T is fed.
+            inputs = _first_steps(x, steps) if below is None else self._between(below)
             states = cell.layer_class(inputs, state, cell.weight_ih, cell.weight_hh, *biases, mask=valid,
                                       name="layer", **cell.fused_options())
             final = getitem(states, (ALL, steps - 1), name="final")
@@ -220,11 +219,11 @@ class Recurrent(Block):
                 f"fused={fused!r}, name={self.name!r})")
 
 
-def _first_steps(node, steps, name):
-    """The first `steps` steps (axis 1) of `node` unless its static shape says it has exactly that many."""
-    if node is None or (node.shape is not None and node.shape[1] == steps):
-        return node
-    return getitem(node, (ALL, slice(0, steps)), name=name)
+def _first_steps(x, steps):
+    """The first `steps` steps (axis 1) of the sequence x, unless its static shape says it has that many."""
+    if x.shape is not None and x.shape[1] == steps:
+        return x
+    return getitem(x, (ALL, slice(0, steps)), name="x_steps")
 
 
 #: The values of a stacked layer's `fused` and what each wires.
