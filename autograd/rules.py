@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from . import compiled, rule_kernels
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Rule:
@@ -133,7 +135,10 @@ class Adam(Rule):
     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  t <- t + 1
     w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
     With `amsgrad`, v in the step is the largest v seen so far (v_max).
-    A schedule that cycles momentum (one-cycle) cycles b1.
+    A schedule that cycles momentum (one-cycle) cycles b1. Where numba is
+    installed (and NODEGRAD_KERNELS is not "numpy"), the step of a
+    contiguous float32 or float64 parameter without amsgrad is one compiled
+    pass (autograd.rule_kernels): the same operations in the same order.
     """
 
     lr: float = 1e-3
@@ -152,6 +157,7 @@ class Adam(Rule):
     def step(self, w, g, state, lr):
         """One Adam step on `w` in place; the moments and the step count live in `state`."""
         b1, b2 = self.betas
+        fast = not self.amsgrad and _compiled(w, g)  # first: a bad NODEGRAD_KERNELS is refused before any change
         if "m" not in state:
             state["m"] = np.zeros_like(w)
             state["v"] = np.zeros_like(w)
@@ -159,6 +165,12 @@ class Adam(Rule):
         m, v = state["m"], state["v"]
         state["t"] += 1
         t = int(state["t"])
+        correction = math.sqrt(1 - b2**t)
+        if fast and _kernel_fits(w, m, v):
+            kind = w.dtype.type
+            rule_kernels.adam(w.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1), kind(b1), kind(1 - b1),
+                              kind(b2), kind(1 - b2), kind(lr * correction / (1 - b1**t)), kind(self.eps * correction))
+            return
         m *= b1
         m += (1 - b1) * g
         v *= b2
@@ -167,7 +179,6 @@ class Adam(Rule):
             v = state["v_max"] = np.maximum(state["v_max"], v) if "v_max" in state else v.copy()
         # The bias corrections folded into one scale and into eps: the same
         # numbers as the textbook form, without two temporaries of w's size.
-        correction = math.sqrt(1 - b2**t)
         w -= (lr * correction / (1 - b1**t)) * m / (np.sqrt(v) + self.eps * correction)
 
     def _momentum_changes(self, momentum):
@@ -264,3 +275,14 @@ class Adagrad(Rule):
         s = state["sum"]
         s += g * g
         w -= (lr / (1 + (int(state["t"]) - 1) * self.lr_decay)) * g / (np.sqrt(s) + self.eps)
+
+
+def _compiled(*arrays):
+    """Whether a rule's step on these arrays takes its compiled kernel: numba chosen (autograd.compiled; a bad
+    NODEGRAD_KERNELS is refused here) and arrays the kernel takes."""
+    return compiled.choose(None, "update rule") == "numba" and _kernel_fits(*arrays)
+
+
+def _kernel_fits(*arrays):
+    """Whether the kernels take these arrays: C-contiguous (seen flat), float32 or float64, all alike."""
+    return compiled.supports(*arrays) and all(a.flags.c_contiguous for a in arrays)

@@ -17,7 +17,7 @@ faster of the two.
 
 Where numba is installed, nodegrad also runs with its compiled kernels
 ruled out (NODEGRAD_KERNELS=numpy in that worker; see
-nodes.common.compiled): "numpy path", and the ratio of the two.
+autograd.compiled): "numpy path", and the ratio of the two.
 
 `--json FILE` writes {"rows": [...]}: per row and environment an object with
 "row" (mlp, chain, cnn, vit, lstm), "env" (default, unset), "name", the

@@ -16,7 +16,7 @@ matmul or convolution operand that needs a gradient, two for attention and a
 fused recurrent cell or layer) and gives the achieved GFLOP/s. "engine" is
 the rest of the step: the graph's schedule, feeding, the ledger, the update.
 `NODEGRAD_KERNELS=numpy python -m benchmarks.profile ...` profiles the numpy
-path of the nodes that have compiled kernels (nodes.common.compiled).
+path of the nodes that have compiled kernels (autograd.compiled).
 
 The matmul limit: the profile also times a large float32 matmul
 (2048 x 2048 @ 2048 x 2048) in a fresh process per OpenBLAS environment

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: the real MNIST files, found and loaded once.
+"""Fixtures shared by the whole suite: the real MNIST files, found and loaded once, and both kernel paths.
 
 The files are found the way the demo finds them (NODEGRAD_DATA, then the user
 cache, then a download into the cache), and their digests are checked. CI sets
@@ -43,3 +43,16 @@ def fashion_dir():
 def mnist(mnist_dir):
     """All of MNIST: float32 images in [0, 1] of shape (N, 28, 28), int64 labels."""
     return data.load(mnist_dir)
+
+
+@pytest.fixture(params=["numpy", "numba"])
+def both_kernel_paths(request, monkeypatch):
+    """Runs a test once with the compiled kernels ruled out and once with them (nodes built without `kernels=`).
+
+    A module whose nodes (or rules) have compiled kernels marks itself
+    `pytestmark = pytest.mark.usefixtures("both_kernel_paths")`, so that its
+    known values and gradient cases check the numpy path as well as the
+    compiled one, which the test environment (with numba) takes by default.
+    """
+    monkeypatch.setenv("NODEGRAD_KERNELS", request.param)
+    return request.param

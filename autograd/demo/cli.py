@@ -34,8 +34,8 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def check_kernels_environment():
-    """Refuse a bad NODEGRAD_KERNELS before any work is done (nodes.common.compiled reads it at wiring)."""
-    from nodes.common import compiled
+    """Refuse a bad NODEGRAD_KERNELS before any work is done (autograd.compiled reads it at wiring)."""
+    from autograd import compiled
 
     try:
         compiled.environment()

@@ -17,9 +17,9 @@ appear only in gradients of gradients, where clarity beats speed.
 import numpy as np
 
 from autograd import Node, ShapeError
+from autograd.compiled import choose, supports
 from autograd.errors import static_shape
 from nodes.array.transpose import transpose
-from nodes.common.compiled import choose, supports
 from nodes.common.layout import OIHW_TO_HWIO, check_layout, from_nhwc, to_nhwc
 
 from . import conv_kernels
@@ -44,7 +44,7 @@ class Convolution(Node):
     so f and [dG/dW; dG/db] = [X 1]^T G each take one matmul.
     Where numba is installed, dG/dx without groups, for float32 or float64 g
     and w, takes a compiled col2im
-    (`kernels`, see nodes.common.compiled and conv_kernels).
+    (`kernels`, see autograd.compiled and conv_kernels).
     """
 
     op = "conv2d"

@@ -1,4 +1,4 @@
-"""Compiled kernel of a convolution's input gradient, col2im(G W^T), for NHWC images: see nodes.common.compiled.
+"""Compiled kernel of a convolution's input gradient, col2im(G W^T), for NHWC images: see autograd.compiled.
 
 For a few images at a time (about CHUNK_BYTES of window rows), one BLAS
 matmul makes their rows G W^T, (pixels, kh*kw*C) in (a, b, c) order, and a
@@ -14,7 +14,7 @@ here) instead lost up to half of that to memory traffic.
 
 import numpy as np
 
-from nodes.common.compiled import jit
+from autograd.compiled import jit
 
 #: Bytes of window rows computed and added back per chunk of images: measured best from 1 to 4 MiB.
 CHUNK_BYTES = 1 << 21

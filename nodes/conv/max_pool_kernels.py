@@ -1,4 +1,4 @@
-"""Compiled kernels of tiled max pooling (kernel = stride, no padding or dilation), NHWC: see nodes.common.compiled.
+"""Compiled kernels of tiled max pooling (kernel = stride, no padding or dilation), NHWC: see autograd.compiled.
 
 Each window's maximum is found in one pass over x, keeping the offset
 a kw + b of its first maximum in row-major order (a NaN counts as the
@@ -11,7 +11,7 @@ path's offsets-first blocks and masks.
 
 import numpy as np
 
-from nodes.common.compiled import jit
+from autograd.compiled import jit
 
 #: The largest window whose offsets the uint8 `first` holds.
 MAX_WINDOW = 256

@@ -10,7 +10,7 @@ back from them; each of the last two is the other's backward.
 import numpy as np
 
 from autograd import Node
-from nodes.common.compiled import choose, supports
+from autograd.compiled import choose, supports
 from nodes.common.layout import from_nhwc, to_nhwc
 
 from . import max_pool_kernels
@@ -34,7 +34,7 @@ class MaxPooling(Pooling):
     PyTorch), so ties do not duplicate the gradient; overlapping windows add.
     Windows that tile the image (kernel = stride, no padding or dilation)
     of at most 256 offsets, on float32 or float64, take a compiled kernel
-    where numba is installed (`kernels`, see nodes.common.compiled; the same
+    where numba is installed (`kernels`, see autograd.compiled; the same
     values and gradients as numpy's path, NaN and infinities included).
     """
 

@@ -3,10 +3,10 @@
 import numpy as np
 
 from autograd import Block, Node, Parameter, ShapeError
+from autograd.compiled import choose, supports
 from autograd.errors import static_shape
 from autograd.state import rename_keys
 from autograd.vectors import ones
-from nodes.common.compiled import choose, supports
 from nodes.common.layout import check_layout, from_nhwc, to_nhwc
 
 from . import batch_norm_kernels as kernels
@@ -134,7 +134,7 @@ class BatchNormalization(Node):
     The running statistics are `self.buffers` ("running_mean", "running_var"),
     saved and loaded with checkpoints. In training, where numba is installed
     and x is float32 or float64, compiled kernels compute the same
-    (`kernels`, see nodes.common.compiled and batch_norm_kernels), adding the
+    (`kernels`, see autograd.compiled and batch_norm_kernels), adding the
     statistics in float64 and keeping x itself rather than x - mu.
     """
 

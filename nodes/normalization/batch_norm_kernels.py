@@ -1,4 +1,4 @@
-"""Compiled kernels of batch normalisation with the batch's statistics, on x as (M, C) rows: see nodes.common.compiled.
+"""Compiled kernels of batch normalisation with the batch's statistics, on x as (M, C) rows: see autograd.compiled.
 
 Per-channel sums are added in float64. Forward reads x three times (the
 mean, the variance of x - mean, the output) and writes once; backward reads
@@ -12,7 +12,7 @@ path's slabs.
 
 import numpy as np
 
-from nodes.common.compiled import jit
+from autograd.compiled import jit
 
 
 @jit

@@ -3,10 +3,10 @@
 import numpy as np
 
 from autograd import Block, Node, Parameter, ShapeError
+from autograd.compiled import choose, supports
 from autograd.errors import static_shape
 from autograd.state import rename_keys
 from autograd.vectors import mean_weights
-from nodes.common.compiled import choose, supports
 
 from . import layer_norm_kernels as kernels
 
@@ -40,7 +40,7 @@ class LayerNormalization(Node):
     (the leading-axis sums are the engine's unbroadcast of the addends).
     Where numba is installed, float32 and float64 inputs take compiled
     kernels that compute the same row by row and sum dG/dgamma and dG/dbeta
-    themselves (`kernels`, see nodes.common.compiled and layer_norm_kernels).
+    themselves (`kernels`, see autograd.compiled and layer_norm_kernels).
     """
 
     op = "layer_norm"

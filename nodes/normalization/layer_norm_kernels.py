@@ -1,4 +1,4 @@
-"""Compiled kernels of layer normalisation on x as (rows, m): see nodes.common.compiled.
+"""Compiled kernels of layer normalisation on x as (rows, m): see autograd.compiled.
 
 Each row's m values (64 in the ViT benchmark) stay in cache through its
 mean, its variance and its output, where numpy makes a full-size pass for
@@ -13,7 +13,7 @@ forward 43 us and backward 55 us, against 156 and 113 us in strict order.
 
 import numpy as np
 
-from nodes.common.compiled import jit
+from autograd.compiled import jit
 
 
 @jit(reassociate=True)

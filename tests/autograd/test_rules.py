@@ -12,6 +12,8 @@ import pytest
 import autograd as ag
 from autograd.update import apply_update
 
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")  # Adam's step has a compiled kernel
+
 GRADS = [np.array([0.5, -1.0]), np.array([0.25, 2.0])]
 
 

@@ -52,16 +52,3 @@ def _parametrized(test_name, check, cases):
     test.__name__ = test.__qualname__ = test_name
     test.__doc__ = check.__doc__
     return pytest.mark.parametrize("case", cases, ids=str)(test)
-
-
-@pytest.fixture(params=["numpy", "numba"])
-def both_kernel_paths(request, monkeypatch):
-    """Runs a test once with the compiled kernels ruled out and once with them (nodes built without `kernels=`).
-
-    A module whose nodes have compiled kernels marks itself
-    `pytestmark = pytest.mark.usefixtures("both_kernel_paths")`, so that its
-    known values and gradient cases check the numpy path as well as the
-    compiled one, which the test environment (with numba) takes by default.
-    """
-    monkeypatch.setenv("NODEGRAD_KERNELS", request.param)
-    return request.param
