@@ -172,3 +172,26 @@ def test_causal_mask_is_read_only_and_top_left_aligned():
     mask = nd.causal_mask(2, 3)
     np.testing.assert_array_equal(mask, [[True, False, False], [True, True, False]])
     assert not mask.flags.writeable
+
+
+def test_gradients_of_split_heads_come_in_their_inputs_layout_with_the_same_values():
+    # q, k, v as multi-head attention makes them: (N, T, heads * d) rows seen as (N, heads, T, d). Their
+    # gradients in that layout go back through the swap and the reshape without a copy.
+    n, t, heads, d = 3, 5, 2, 4
+    rows = [randn(n * t, heads * d, seed=s).astype(np.float32) for s in range(3)]
+    q, k, v = (r.reshape(n, t, heads, d).swapaxes(1, 2) for r in rows)
+    g = randn(n, heads, t, d, seed=3).astype(np.float32)
+    x = [Input(name, shape=a.shape, requires_grad=True) for name, a in zip("qkv", (q, k, v))]
+    node = nd.fused_attention(*x)
+    graph = Graph(node)
+    graph.forward(q=q, k=k, v=v)
+    graph.backward(seed=g, update=False)
+    scores = q @ k.swapaxes(-1, -2) / np.sqrt(d)
+    p = np.exp(scores - scores.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    dp = g @ v.swapaxes(-1, -2)
+    ds = p * (dp - (dp * p).sum(-1, keepdims=True)) / np.sqrt(d)
+    expected = {"q": ds @ k, "k": ds.swapaxes(-1, -2) @ q, "v": p.swapaxes(-1, -2) @ g}
+    for inp in x:
+        np.testing.assert_allclose(inp.grad, expected[inp.name], rtol=1e-5, atol=1e-6, err_msg=inp.name)
+        assert inp.grad.swapaxes(1, 2).flags.c_contiguous, inp.name  # the rows' layout, as the input's
