@@ -1,6 +1,9 @@
-"""Compiled kernels (numba, the optional `fast` extra) for the hottest nodes, and the choice between them and numpy.
+"""Compiled kernels (numba, the optional `fast` extra) for the hottest nodes and rules, and the choice of path.
 
-A node that has a compiled kernel takes `kernels=None | "numpy" | "numba"`:
+It sits in the core because update rules live there (autograd.rules,
+whose kernels are in autograd.rule_kernels); the nodes' kernels (beside
+their nodes, `<name>_kernels.py`) use it from above. A rule chooses at
+each step, with `choose(None, ...)`. A node that has a compiled kernel takes `kernels=None | "numpy" | "numba"`:
 None picks numba where it is installed and `NODEGRAD_KERNELS` is not
 "numpy" (read when the node is built), "numpy" always takes the numpy path,
 "numba" insists on the compiled one. Both paths compute the same
@@ -9,8 +12,9 @@ gradient; the rounding may differ, as the kernels add (and the layer
 norm's computes) in float64, which also keeps a float32 input near
 overflow finite where numpy's squares overflow.
 
-numba is imported when the first node that could use it is built, not by
-`import nodes`, and `jit` compiles a kernel when it is first called (about
+numba is imported when the first node that could use it is built, or at
+the first step of a rule that has a kernel (Adam's, whatever its dtype),
+not by `import autograd` or `import nodes`, and `jit` compiles a kernel when it is first called (about
 2.4 s for the speedrun CNN's), caching the machine code on disk, so that
 later processes load it in a fraction of a second. Loading numba and its
 compiler adds about 115 MB to a process's resident set.
@@ -90,7 +94,8 @@ def jit(function=None, *, reassociate=False):
     if function is None:
         return functools.partial(jit, reassociate=reassociate)
     # numba's disk cache is keyed on the kernel's own source file: after changing these options, delete the
-    # kernels' *.nbi and *.nbc files under nodes/*/__pycache__, or the old machine code is loaded.
+    # kernels' *.nbi and *.nbc files under nodes/*/__pycache__ and autograd/__pycache__, or the old machine code
+    # is loaded.
     compiled = None
     fastmath = {"reassoc", "contract"} if reassociate else False
 

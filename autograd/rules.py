@@ -155,31 +155,38 @@ class Adam(Rule):
                     betas=0 <= b1 < 1 and 0 <= b2 < 1)
 
     def step(self, w, g, state, lr):
-        """One Adam step on `w` in place; the moments and the step count live in `state`."""
+        """One Adam step on `w` in place; the moments and the step count live in `state`, which a step that
+        fails before its update leaves as it was (but for moments the numpy path had begun to change)."""
         b1, b2 = self.betas
-        fast = not self.amsgrad and _compiled(w, g)  # first: a bad NODEGRAD_KERNELS is refused before any change
-        if "m" not in state:
-            state["m"] = np.zeros_like(w)
-            state["v"] = np.zeros_like(w)
-            state["t"] = np.zeros((), dtype=np.int64)
-        m, v = state["m"], state["v"]
-        state["t"] += 1
-        t = int(state["t"])
+        lr, eps = float(lr), float(self.eps)  # Python floats keep the arrays' dtype; a numpy float64 would not
+        fast = not self.amsgrad and _compiled()  # first: a bad NODEGRAD_KERNELS is refused before any change
+        fresh = "m" not in state
+        m, v = (np.zeros_like(w), np.zeros_like(w)) if fresh else (state["m"], state["v"])
+        t = 1 if fresh else int(state["t"]) + 1
+        # The bias corrections folded into one scale and into eps: the same
+        # numbers as the textbook form, without two temporaries of w's size.
         correction = math.sqrt(1 - b2**t)
-        if fast and _kernel_fits(w, m, v):
+        scale, eps = lr * correction / (1 - b1**t), eps * correction
+        if fast and _kernel_fits(w, g, m, v):
             kind = w.dtype.type
             rule_kernels.adam(w.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1), kind(b1), kind(1 - b1),
-                              kind(b2), kind(1 - b2), kind(lr * correction / (1 - b1**t)), kind(self.eps * correction))
-            return
+                              kind(b2), kind(1 - b2), kind(scale), kind(eps))
+        else:
+            self._numpy_step(w, g, m, v, state, scale, eps)
+        if fresh:
+            state["m"], state["v"], state["t"] = m, v, np.zeros((), dtype=np.int64)
+        state["t"] += 1
+
+    def _numpy_step(self, w, g, m, v, state, scale, eps):
+        """The step in numpy, an operation per pass (the order the kernel keeps)."""
+        b1, b2 = self.betas
         m *= b1
         m += (1 - b1) * g
         v *= b2
         v += (1 - b2) * g * g
         if self.amsgrad:  # the largest second moment so far (Reddi et al., 2018), as PyTorch keeps it
             v = state["v_max"] = np.maximum(state["v_max"], v) if "v_max" in state else v.copy()
-        # The bias corrections folded into one scale and into eps: the same
-        # numbers as the textbook form, without two temporaries of w's size.
-        w -= (lr * correction / (1 - b1**t)) * m / (np.sqrt(v) + self.eps * correction)
+        w -= scale * m / (np.sqrt(v) + eps)
 
     def _momentum_changes(self, momentum):
         return {"betas": (momentum, self.betas[1])}
@@ -277,12 +284,15 @@ class Adagrad(Rule):
         w -= (lr / (1 + (int(state["t"]) - 1) * self.lr_decay)) * g / (np.sqrt(s) + self.eps)
 
 
-def _compiled(*arrays):
-    """Whether a rule's step on these arrays takes its compiled kernel: numba chosen (autograd.compiled; a bad
-    NODEGRAD_KERNELS is refused here) and arrays the kernel takes."""
-    return compiled.choose(None, "update rule") == "numba" and _kernel_fits(*arrays)
+def _compiled():
+    """Whether the rules' steps take their compiled kernels where the arrays fit (autograd.compiled: numba
+    installed, NODEGRAD_KERNELS not "numpy"; a bad value is refused here)."""
+    return compiled.choose(None, "update rule") == "numba"
 
 
-def _kernel_fits(*arrays):
-    """Whether the kernels take these arrays: C-contiguous (seen flat), float32 or float64, all alike."""
-    return compiled.supports(*arrays) and all(a.flags.c_contiguous for a in arrays)
+def _kernel_fits(w, g, *state):
+    """Whether a kernel takes w, its gradient g and its state arrays: float32 or float64 alike, C-contiguous
+    (seen flat), all of w's shape (the kernels do not broadcast and check no bounds), w and the state writeable."""
+    arrays = (w, g, *state)
+    return (compiled.supports(*arrays) and all(a.flags.c_contiguous and a.shape == w.shape for a in arrays)
+            and all(a.flags.writeable for a in (w, *state)))

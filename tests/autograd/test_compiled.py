@@ -58,7 +58,7 @@ def test_batch_norm_statistics_kernel_matches_numpy_in_float64():
 
 
 def test_importing_the_library_does_not_import_numba():
-    """numba (and its compiler's memory) comes in only when a node that could use it is built."""
+    """numba (and its compiler's memory) comes in only when a node or rule that could use it is built or steps."""
     code = "import sys, autograd, nodes; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
