@@ -216,7 +216,8 @@ def _check_state(path, arrays, by_name):
         if name not in by_name:
             raise CheckpointError(f"optimizer state {key!r} in {path!s} belongs to no parameter of the graph")
         shape = by_name[name].value.shape
-        if stored.dtype.kind not in "fiu" or stored.ndim and stored.shape != shape:
+        count = stored.ndim == 0 and stored.dtype.kind in "iu"  # a step count; every other entry is w-shaped
+        if stored.dtype.kind not in "fiu" or not count and stored.shape != shape:
             raise CheckpointError(
                 f"optimizer state '{entry}' of parameter '{name}' is {stored.dtype} {stored.shape} in the file "
                 f"{path!s}, but the parameter has shape {shape}"

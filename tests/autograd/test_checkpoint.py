@@ -105,6 +105,10 @@ def test_optimizer_state_that_does_not_fit_is_refused_before_anything_changes(tm
         fresh.load(tmp_path / "bad.npz")
     np.testing.assert_array_equal(fresh_fc.weight.value, before)
     assert fresh_fc.weight.state == {}
+    arrays["state/fc.weight/velocity"] = np.float64(0.5)  # 0-d: only a step count may be, and it is an integer
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ag.CheckpointError, match=r"'velocity' of parameter 'fc.weight' is float64 \(\)"):
+        fresh.load(tmp_path / "bad.npz")
 
 
 def test_a_crash_while_saving_leaves_the_old_file_intact(tmp_path, monkeypatch):
