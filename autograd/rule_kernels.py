@@ -1,11 +1,12 @@
 """Compiled kernels of the update rules (see autograd.compiled): one pass over a parameter where numpy makes a dozen.
 
 An update rule's step is elementwise over the parameter, its gradient and
-its moments, and numpy makes a pass over all of them for each operation.
-On the MLP benchmark's 203k parameters Adam's numpy step took about 0.31
-ms, a third of the training step. The kernels compute the same operations
-in the same order on each element (so the same rounding: no reordering, no
-fused multiply-adds), reading and writing each array once.
+its moments, and numpy makes a pass over all of them for each operation:
+Adam's numpy step over 203k parameters took about 0.31 ms, the kernel's
+0.07-0.11 ms, and the demo MLP's training step (AdamW, 536k parameters,
+batch 128) took 0.80 of the numpy path's. The kernels compute the same
+operations in the same order on each element (so the same rounding: no
+reordering, no fused multiply-adds), reading and writing each array once.
 """
 
 import numpy as np
