@@ -127,13 +127,7 @@ class FusedCell:
         new = self.wired(x, state, w_ih, w_hh, b_ih, b_hh)
         if mask is not None:
             new = where(mask, new, state)
-        count = 6 if self.has_bias else 4  # the mask and the transposed copies get no gradient
-        wanted = [k for k in range(count) if self.needs[k]]
-        found = local_vjp(new, g, self.inputs, [self.inputs[k] for k in wanted])
-        addends = [None] * len(self.inputs)
-        for k, addend in zip(wanted, found, strict=True):
-            addends[k] = addend
-        return tuple(addends)
+        return fused_addends(self, new, g)
 
     def wired(self, x, state, w_ih, w_hh, b_ih, b_hh):
         """The new state s' from elementary nodes (written by each kind)."""
@@ -162,6 +156,19 @@ def bias_gradients(a, b, needs):
     sum_a = ones @ a if needs[0] or (needs[1] and b is a) else None
     sum_b = (sum_a.copy() if b is a else ones @ b) if needs[1] else None
     return [sum_a if needs[0] else None, sum_b]
+
+
+def fused_addends(node, root, g):
+    """A fused cell's or layer's vjp addends, one per input: `local_vjp` of `root` (its computation wired over
+    its inputs) for the inputs that need them among x, the state, the weights and the biases (the mask and
+    the transposed copies get none)."""
+    count = 6 if node.has_bias else 4
+    wanted = [k for k in range(count) if node.needs[k]]
+    found = local_vjp(root, g, node.inputs, [node.inputs[k] for k in wanted])
+    addends = [None] * len(node.inputs)
+    for k, addend in zip(wanted, found, strict=True):
+        addends[k] = addend
+    return tuple(addends)
 
 
 def local_vjp(root, g, inputs, wanted):

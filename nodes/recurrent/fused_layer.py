@@ -36,7 +36,7 @@ from autograd.errors import static_shape
 from nodes.array.concat import stack
 from nodes.array.getitem import getitem
 
-from .fused import bias_gradients, check_weights_and_state, local_vjp
+from .fused import bias_gradients, check_weights_and_state, fused_addends
 
 ALL = slice(None)
 
@@ -148,7 +148,7 @@ class FusedLayer:
 
     def vjp(self, g):
         """The addends of the same steps wired as the kind's fused step nodes over this node's inputs
-        (`local_vjp`, as a fused step's vjp): a backward built of nodes, for higher orders."""
+        (`fused_addends`, as a fused step's vjp): a backward built of nodes, for higher orders."""
         x, state, w_ih, w_hh, *rest = self.inputs
         b_ih, b_hh, mask = self._split(rest)
         biases = (b_ih, b_hh) if self.has_bias else ()
@@ -158,13 +158,7 @@ class FusedLayer:
             state = self.step_class(getitem(x, (ALL, t)), state, w_ih, w_hh, *biases, mask=valid,
                                     **self.step_options())
             states.append(state)
-        count = 6 if self.has_bias else 4  # the mask gets no gradient
-        wanted = [k for k in range(count) if self.needs[k]]
-        found = local_vjp(stack(states, axis=1), g, self.inputs, [self.inputs[k] for k in wanted])
-        addends = [None] * len(self.inputs)
-        for k, addend in zip(wanted, found, strict=True):
-            addends[k] = addend
-        return tuple(addends)
+        return fused_addends(self, stack(states, axis=1), g)
 
 
 def _same_size(a, b):

@@ -1,7 +1,7 @@
-"""Fused layers (fused="layer"): one node per layer, its parameters' one addend, higher orders, dropout, errors.
+"""Fused layers (fused="layer"): one node per layer, its parameters' one addend, higher orders, errors.
 
-Their values and gradients against the wired and fused steps, and their
-gradient checks, are in test_sequence.py and each kind's test module.
+Their values and gradients against the wired and fused steps, dropout between
+them, and their gradient checks are in test_sequence.py and each kind's module.
 """
 
 import numpy as np
@@ -71,24 +71,6 @@ def test_layers_and_wired_steps_have_the_same_second_derivatives(kind):
         products.append(hvp(loss, x, v))
     np.testing.assert_allclose(products[0], products[1], rtol=1e-10, atol=1e-13)
     assert np.abs(products[0]).max() > 1e-3  # not vacuously equal
-
-
-def test_dropout_between_fused_layers_draws_one_mask_over_all_steps_in_training_only():
-    x = randn(4, 5, F, seed=13).astype(np.float32)
-
-    def outputs(p, training=True):
-        block = nd.LSTM(F, H, num_layers=2, dropout=p, fused="layer", rng=np.random.default_rng(14))
-        graph = Graph(block(Input("x", shape=(None, 5, F))))
-        graph.training = training
-        return graph.forward(x=x), graph
-
-    plain, _ = outputs(0.0)
-    dropped, graph = outputs(0.5)
-    assert not np.allclose(plain, dropped)
-    np.testing.assert_array_equal(dropped, outputs(0.5)[0])
-    np.testing.assert_array_equal(outputs(0.5, training=False)[0], plain)
-    drops = [n for n in graph.nodes if n.op == "dropout"]
-    assert len(drops) == 1 and drops[0].shape == (None, 5, H)
 
 
 def test_a_fed_mask_follows_each_batch():

@@ -150,11 +150,12 @@ def test_a_long_sequence_in_chunks_with_carried_state_is_truncated_backpropagati
         np.testing.assert_allclose(p.grad, expected, atol=1e-12, err_msg=p.name)
 
 
-def test_dropout_between_layers_acts_in_training_only_and_its_seed_fixes_the_masks():
+@pytest.mark.parametrize("fused", [True, "layer"], ids=["fused", "layer"])
+def test_dropout_between_layers_acts_in_training_only_and_its_seed_fixes_the_masks(fused):
     x = randn(4, 5, F, seed=13).astype(np.float32)
 
     def outputs(p, training=True, seed=14):
-        block = nd.LSTM(F, H, num_layers=2, dropout=p, fused=True, rng=np.random.default_rng(seed))
+        block = nd.LSTM(F, H, num_layers=2, dropout=p, fused=fused, rng=np.random.default_rng(seed))
         graph = Graph(block(Input("x", shape=(None, 5, F))))
         graph.training = training
         return graph.forward(x=x), graph
@@ -165,8 +166,11 @@ def test_dropout_between_layers_acts_in_training_only_and_its_seed_fixes_the_mas
     np.testing.assert_array_equal(dropped, outputs(0.5)[0])
     np.testing.assert_array_equal(outputs(0.5, training=False)[0], plain)
     drops = [n for n in graph.nodes if n.op == "dropout"]
-    assert len(drops) == 5 and len({id(n.rng) for n in drops}) == 1  # between the layers, at every step
-    assert not [n for n in graph.nodes if n.op == "dropout" and "cell_l0" in n.name]  # not after the last layer
+    if fused == "layer":  # one mask over all steps of the lower layer's outputs
+        assert len(drops) == 1 and drops[0].shape == (None, 5, H)
+    else:
+        assert len(drops) == 5 and len({id(n.rng) for n in drops}) == 1  # between the layers, at every step
+        assert not [n for n in graph.nodes if n.op == "dropout" and "cell_l0" in n.name]  # not after the last layer
 
 
 def test_a_fed_mask_follows_each_batch():
