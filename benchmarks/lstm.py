@@ -4,9 +4,10 @@
 
 Model: each image a sequence of 28 rows of 28 pixels -> LSTM 28->128
 (nodegrad: `fused="layer"`, one node for the layer) -> the last step's h
--> Linear 128->10; softmax cross-entropy, Adam lr 1e-3, batch 64, float32, on random MNIST-shaped
-data. All implementations start from the same weights (PyTorch's layout)
-and take turns on the same batches (see benchmarks.timing).
+-> Linear 128->10; softmax cross-entropy, Adam lr 1e-3, batch 64,
+float32, on random MNIST-shaped data. All implementations start from the
+same weights (PyTorch's layout) and take turns on the same batches (see
+benchmarks.timing).
 """
 
 import argparse

@@ -53,10 +53,9 @@ def _flops(node, args):
     if kind == "Attention":
         q, k, v = args[:3]
         return 2 * int(np.prod(q.shape[:-1])) * k.shape[-2] * (q.shape[-1] + v.shape[-1])
-    if kind in ("FusedLSTMCell", "FusedGRUCell", "FusedRNNCell"):
-        return 2 * args[0].shape[0] * (args[2].size + args[3].size)
-    if kind in ("LSTMLayer", "GRULayer", "RNNLayer"):  # every step's two projections
-        return 2 * args[0].shape[0] * args[0].shape[1] * (args[2].size + args[3].size)
+    if kind in ("FusedLSTMCell", "FusedGRUCell", "FusedRNNCell", "LSTMLayer", "GRULayer", "RNNLayer"):
+        # the two projections of every row: x (N, F) for a step, (N, T, F) for a layer
+        return 2 * int(np.prod(args[0].shape[:-1])) * (args[2].size + args[3].size)
     return 0
 
 
