@@ -5,6 +5,7 @@ import numpy as np
 from autograd import Constant, Node
 from nodes.common.axes import normalise_axis
 from nodes.common.masks import check_mask_shape, checked_mask, split_mask
+from nodes.common.rows import row_max, row_sum
 from nodes.math.indicator import indicator
 
 
@@ -42,17 +43,25 @@ class _SoftmaxBase(Node):
         at -inf (sum of exponentials 0) rather than turning it into NaN.
         """
         if mask is None:
-            return x - np.max(x, axis=self.axis, keepdims=True)
+            return x - self._max(x)
         z = np.where(mask, x, -np.inf)  # a Python float keeps x's dtype
-        m = np.max(z, axis=self.axis, keepdims=True)
+        m = self._max(z)
         z -= np.where(np.isfinite(m), m, 0)
         return z
 
     def _addends(self, grad):
         return (grad,) if len(self.inputs) == 1 else (grad, None)
 
+    def _max(self, x):
+        """x's maxima along the axis, kept as an axis of size 1 (nodes.common.rows's, for the last axis)."""
+        return row_max(x) if self.axis in (-1, x.ndim - 1) else np.max(x, axis=self.axis, keepdims=True)
+
+    def _sum(self, x):
+        """x's sums along the axis, kept as an axis of size 1 (nodes.common.rows's, for the last axis)."""
+        return row_sum(x) if self.axis in (-1, x.ndim - 1) else np.sum(x, axis=self.axis, keepdims=True)
+
     def _row_sums(self, e, mask):
-        total = np.sum(e, axis=self.axis, keepdims=True)
+        total = self._sum(e)
         if mask is not None:
             total = np.where(total > 0, total, 1)  # a fully masked row: 0 / 1 and log 1
         return total
@@ -81,7 +90,7 @@ class Softmax(_SoftmaxBase):
     def backward(self, g):
         p = self.p
         grad = g * p
-        grad -= p * np.sum(grad, axis=self.axis, keepdims=True)
+        grad -= p * self._sum(grad)
         return self._addends(grad)
 
     def vjp(self, g):
@@ -118,7 +127,7 @@ class LogSoftmax(_SoftmaxBase):
     def backward(self, g):
         if self.used_mask is not None:
             g = np.where(self.used_mask, g, 0)  # a new array: g itself is not modified
-        grad = self.p * np.sum(g, axis=self.axis, keepdims=True)
+        grad = self.p * self._sum(g)
         np.subtract(g, grad, out=grad)
         return self._addends(grad)
 

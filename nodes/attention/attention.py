@@ -8,6 +8,7 @@ import numpy as np
 from autograd import Node, ShapeError
 from autograd.errors import static_shape
 from nodes.common.masks import check_mask_shape, checked_mask, split_mask
+from nodes.common.rows import row_max, row_sum
 from nodes.common.shapes import broadcast_shape
 
 
@@ -36,16 +37,17 @@ def masked_softmax(s, mask):
     """Softmax of `s` over its last axis in place; masked entries become exactly 0.
 
     A fully masked row is all zeros (its output is then 0), as with the
-    softmax node. Returns `s`, now the probabilities.
+    softmax node. Returns `s`, now the probabilities. The rows' maxima and
+    sums are nodes.common.rows's, made for short rows.
     """
     if mask is not None:
         np.copyto(s, -np.inf, where=~mask)
-    m = s.max(axis=-1, keepdims=True)
+    m = row_max(s)
     if mask is not None:
         m[~np.isfinite(m)] = 0  # a fully masked row: exp(-inf - 0) = 0, not NaN
     s -= m
     np.exp(s, out=s)
-    total = s.sum(axis=-1, keepdims=True)
+    total = row_sum(s)
     if mask is not None:
         total[total == 0] = 1
     s /= total
@@ -123,7 +125,7 @@ class Attention(Node):
         if not (self.needs[0] or self.needs[1]):
             return (None, None, gv, None)[: len(self.inputs)]
         ds = g @ np.swapaxes(self.v, -1, -2)  # dP, turned into dS in place
-        ds -= np.sum(ds * p, axis=-1, keepdims=True)
+        ds -= row_sum(ds * p)
         ds *= p
         ds *= self.scale
         gq = _matmul_like(ds, self.k, self.q) if self.needs[0] else None
