@@ -9,6 +9,9 @@ from nodes.activation.gelu import NormalCDF
 from tests.nodes.gradcases import GradCase, randn
 from tests.nodes.helpers import evaluate
 
+#: The known values and gradient cases run on both paths (tests/nodes/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")
+
 
 def tanh_gelu(x, name=None):
     return nd.gelu(x, approximate="tanh", name=name)
@@ -111,3 +114,51 @@ def test_the_second_derivative_of_the_exact_gelu():
     Graph(out).forward(x=x)
     expected = np.exp(-x * x / 2) / math.sqrt(2 * math.pi) * (2 - x * x)
     np.testing.assert_allclose(hvp(out, xi, np.ones_like(x)), expected, rtol=1e-12, atol=1e-15)
+
+
+def _pass(x, g, approximate, kernels, transposed=False):
+    """(value, dG/dx, the node) of one pass of a GELU built with `kernels` (of x's transpose, a view, if asked),
+    g fed as the output's gradient."""
+    with default_dtype(x.dtype):
+        xi = Input("x", requires_grad=True)
+        node = nd.gelu(nd.transpose(xi) if transposed else xi, approximate=approximate, kernels=kernels)
+        graph = Graph(nd.sum(node * Input("g")))
+    graph.forward(x=x, g=g)
+    graph.backward(update=False)
+    return node.value, xi.grad, node
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_compiled_and_numpy_paths_give_the_same_values_bit_for_bit(approximate, dtype):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal((7, 5, 33)) * 3).astype(dtype)
+    x[0, 0, :4] = [0.0, -0.0, 12.0, -12.0]
+    g = rng.standard_normal(x.shape).astype(dtype)
+    numpy_path, compiled = (_pass(x, g, approximate, k) for k in ("numpy", "numba"))
+    for want, got in zip(numpy_path[:2], compiled[:2], strict=True):
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, want)
+
+
+def test_the_compiled_path_is_taken_only_for_contiguous_float32_and_float64(monkeypatch):
+    pytest.importorskip("numba")
+    from nodes.activation import gelu_kernels
+
+    calls = []
+    for name in ("tanh_argument", "tanh_output", "tanh_slope", "exact_slope"):
+        kernel = getattr(gelu_kernels, name)
+        monkeypatch.setattr(gelu_kernels, name, lambda *a, _k=kernel, _n=name: calls.append(_n) or _k(*a))
+    x = randn(4, 6, seed=3).astype(np.float32)
+    _pass(x, np.ones_like(x), "tanh", "numba")
+    assert calls == ["tanh_argument", "tanh_output", "tanh_slope"]
+    calls.clear()
+    _pass(x, np.ones_like(x), "none", "numba")
+    assert calls == ["exact_slope"]
+    calls.clear()
+    value, grad, _ = _pass(x.astype(np.float16), np.ones_like(x, np.float16), "tanh", "numba")
+    assert calls == [] and value.dtype == grad.dtype == np.float16
+    value, grad, _ = _pass(x, np.ones_like(x.T), "tanh", "numba", transposed=True)  # a view, not C-contiguous
+    assert calls == []
+    np.testing.assert_array_equal(value, _pass(x.T.copy(), np.ones_like(x.T), "tanh", "numpy")[0])
