@@ -24,11 +24,14 @@ import functools
 import importlib
 import os
 
+import numpy as np
+
 #: The values of `kernels=` and of NODEGRAD_KERNELS.
 KERNELS = ("numpy", "numba")
 
 #: The dtypes the kernels are compiled for; other floats (float16) take the numpy path.
 DTYPES = ("float32", "float64")
+_DTYPES = tuple(map(np.dtype, DTYPES))  # compared directly: a dtype's name is a slow property
 
 #: The environment variable that rules the compiled kernels out for nodes built without `kernels=`.
 ENVIRONMENT = "NODEGRAD_KERNELS"
@@ -74,7 +77,8 @@ def choose(kernels, node_kind):
 
 def supports(*arrays):
     """Whether the compiled kernels take arrays of these dtypes (float32 or float64, all alike)."""
-    return len({a.dtype for a in arrays}) == 1 and arrays[0].dtype.name in DTYPES
+    dtype = arrays[0].dtype
+    return dtype in _DTYPES and all(a.dtype == dtype for a in arrays)
 
 
 def jit(function=None, *, reassociate=False):

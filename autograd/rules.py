@@ -294,5 +294,10 @@ def _kernel_fits(w, g, *state):
     """Whether a kernel takes w, its gradient g and its state arrays: float32 or float64 alike, C-contiguous
     (seen flat), all of w's shape (the kernels do not broadcast and check no bounds), w and the state writeable."""
     arrays = (w, g, *state)
-    return (compiled.supports(*arrays) and all(a.flags.c_contiguous and a.shape == w.shape for a in arrays)
-            and all(a.flags.writeable for a in (w, *state)))
+    if not compiled.supports(*arrays):
+        return False
+    for k, a in enumerate(arrays):  # a loop, not all(...) over generators: this runs for every parameter and step
+        flags = a.flags
+        if not flags.c_contiguous or a.shape != w.shape or (k != 1 and not flags.writeable):
+            return False
+    return True
