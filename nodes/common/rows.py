@@ -6,20 +6,23 @@ time. Measured on float32 attention scores (64 x 4 heads x 17 x 17), the
 max over the last axis took 0.164 ms and the sum 0.087 ms; the max over
 the first axis of the transposed copy 0.051 ms, and the sum as one
 matrix-vector product with a vector of ones (a BLAS gemv) 0.011 ms. The
-copy loses from about 64 values per row on (0.052 against 0.068 ms at
-64, 0.054 against 0.040 at 128); the product won at every length tried,
-up to 512.
+copy still won at 64 values per row (0.052 against 0.068 ms) and lost at
+128 (0.054 against 0.040); the product won at every length tried, up to
+512.
 
 Both return what `x.max(axis=-1, keepdims=True)` and
-`x.sum(axis=-1, keepdims=True)` return: the maxima exactly (a maximum is
-exact in any order, and NaN propagates as in numpy), the sums up to
-rounding (BLAS adds in its own order). Other dtypes, empty arrays and
-long rows take numpy's own reductions.
+`x.sum(axis=-1, keepdims=True)` return: the maxima exactly, for any dtype
+(a maximum does not depend on the order, and NaN propagates as in numpy;
+only where a row's maximum is a zero held both as +0 and -0 may the
+sign of that zero differ from numpy's, which picks one in its own order),
+the sums up to rounding (BLAS adds in its own order). `row_sum` leaves
+other dtypes than float32 and float64 to numpy; both leave empty arrays
+and long rows to numpy.
 """
 
 import numpy as np
 
-#: The longest rows whose maxima are taken over the transposed copy (measured faster up to about 64 values).
+#: The longest rows whose maxima are taken over the transposed copy (measured faster at 64 values, slower at 128).
 SHORT_ROW_MAX = 32
 #: The longest rows summed by a matrix-vector product; longer rows keep numpy's pairwise sum, the more accurate.
 SHORT_ROW_SUM = 1024

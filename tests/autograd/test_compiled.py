@@ -71,3 +71,11 @@ def test_numba_is_imported_only_by_the_compiled_module():
     found = [str(path.relative_to(root)) for package in ("autograd", "nodes") for path in (root / package).rglob("*.py")
              if importing.search(path.read_text())]
     assert found == ["autograd/compiled.py"]
+
+
+def test_supports_only_native_float32_or_float64_arrays_of_one_dtype():
+    f32, f64 = np.zeros(3, np.float32), np.zeros(3, np.float64)
+    assert compiled.supports(f32) and compiled.supports(f64, f64.reshape(3, 1))
+    assert not compiled.supports(f32, f64)  # mixed dtypes
+    for other in (np.float16, np.int32, bool, np.complex64, ">f4", ">f8"):  # big-endian: numba cannot take them
+        assert not compiled.supports(np.zeros(3, other))
