@@ -81,6 +81,18 @@ def supports(*arrays):
     return dtype in _DTYPES and all(a.dtype == dtype for a in arrays)
 
 
+def fits_flat(*arrays):
+    """Whether a kernel that reads these arrays flat, element k of each together, takes them: `supports`, and
+    all C-contiguous and of the first one's shape (such kernels neither broadcast nor check bounds)."""
+    if not supports(*arrays):
+        return False
+    shape = arrays[0].shape
+    for a in arrays:  # a loop, not all(...) over a generator: this runs for every parameter at every step
+        if a.shape != shape or not a.flags.c_contiguous:
+            return False
+    return True
+
+
 def jit(function=None, *, reassociate=False):
     """`function` to be compiled by numba (no Python objects, cached on disk) at its first call.
 

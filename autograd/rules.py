@@ -291,13 +291,11 @@ def _compiled():
 
 
 def _kernel_fits(w, g, *state):
-    """Whether a kernel takes w, its gradient g and its state arrays: float32 or float64 alike, C-contiguous
-    (seen flat), all of w's shape (the kernels do not broadcast and check no bounds), w and the state writeable."""
-    arrays = (w, g, *state)
-    if not compiled.supports(*arrays):
+    """Whether a kernel takes w, its gradient g and its state arrays: `compiled.fits_flat` (float32 or float64
+    alike, C-contiguous, all of w's shape), and w and the state writeable."""
+    if not compiled.fits_flat(w, g, *state):
         return False
-    for k, a in enumerate(arrays):  # a loop, not all(...) over generators: this runs for every parameter and step
-        flags = a.flags
-        if not flags.c_contiguous or a.shape != w.shape or (k != 1 and not flags.writeable):
+    for a in (w, *state):  # a loop, not all(...) over a generator: this runs for every parameter at every step
+        if not a.flags.writeable:
             return False
     return True

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from autograd.compiled import choose, supports
+from autograd.compiled import choose, fits_flat
 from nodes.common.elementwise import Elementwise
 from nodes.math.unary import exp
 
@@ -49,9 +49,8 @@ class GELU(Elementwise):
         super().__init__(x, name=name)
 
     def _compiled(self, *arrays):
-        """Whether the kernels take these arrays: numba chosen, one float32 or float64 dtype, one shape, contiguous."""
-        return (self.kernels == "numba" and supports(*arrays) and len({a.shape for a in arrays}) == 1
-                and all(a.flags.c_contiguous for a in arrays))
+        """Whether the kernels take these arrays: numba chosen and `fits_flat` (one float dtype and shape, C order)."""
+        return self.kernels == "numba" and fits_flat(*arrays)
 
     def forward(self, x):
         return self._forward_tanh(x) if self.approximate == "tanh" else self._forward_exact(x)

@@ -79,3 +79,13 @@ def test_supports_only_native_float32_or_float64_arrays_of_one_dtype():
     assert not compiled.supports(f32, f64)  # mixed dtypes
     for other in (np.float16, np.int32, bool, np.complex64, ">f4", ">f8"):  # big-endian: numba cannot take them
         assert not compiled.supports(np.zeros(3, other))
+
+
+def test_fits_flat_takes_one_float_dtype_and_shape_in_c_order_only():
+    a = np.zeros((3, 4), np.float32)
+    assert compiled.fits_flat(a, a.copy(), np.ones_like(a))
+    assert not compiled.fits_flat(a, a.astype(np.float64))  # dtypes differ
+    assert not compiled.fits_flat(a, np.zeros(12, np.float32))  # the same size, another shape
+    assert not compiled.fits_flat(a, np.asfortranarray(a))  # not C-contiguous
+    assert not compiled.fits_flat(a, np.broadcast_to(np.zeros(4, np.float32), (3, 4)))  # a broadcast view
+    assert not compiled.fits_flat(a.astype(np.float16))
