@@ -73,7 +73,7 @@ class Recurrent(Block):
             raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1), got {dropout}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.fusion = fusion(type(self).__name__, fused)
-        self.bias, self.fused, self.dropout = bool(bias), self.fusion != "none", float(dropout)
+        self.bias, self.dropout = bool(bias), float(dropout)
         rng = rng if rng is not None else np.random.default_rng()
         cells = []
         for k in range(num_layers):
@@ -212,6 +212,11 @@ class Recurrent(Block):
                                  f"{static_shape(want)}, got {static_shape(part.shape)}")
         return [cell.pack(tuple(getitem(p, k, name=f"{n}0_l{k}") for p, n in zip(parts, names)), name=f"state_l{k}")
                 for k, cell in enumerate(self.cells)]
+
+    @property
+    def fused(self):
+        """Whether the steps are fused, as a step node each or a layer node each (`fusion` says which)."""
+        return self.fusion != "none"
 
     def __repr__(self):
         fused = {"none": False, "step": True, "layer": "layer"}[self.fusion]
